@@ -1,0 +1,167 @@
+"""Legacy Vietnamese encodings (VNI-Windows, TCVN3, VISCII read as a Western code page; VIQR).
+
+A paragraph is converted only on strong evidence: see ``_confident`` and docs/normalization.md.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from . import tables
+from .syllable import SPLIT_TONE, VIETNAMESE_ONLY, is_syllable
+
+Decoder = Callable[[str], str]
+
+
+def _table_decoder(table: dict[str, str]) -> Decoder:
+    keys = sorted(table, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(k) for k in keys))
+
+    def decode(text: str) -> str:
+        return unicodedata.normalize("NFC", pattern.sub(lambda m: table[m.group()], text))
+
+    return decode
+
+
+# VIQR (RFC 1456): a vowel, then an optional modifier ( ^ +, then an optional tone ' ` ? ~ . ;
+# "dd" is đ; a backslash makes the next mark literal.  A "." or "?" ending a word is a tone
+# only when the sentence goes on in lower case ("tho. la`"); otherwise it is punctuation.
+_VIQR_MODIFIER = {"(": "\u0306", "^": "\u0302", "+": "\u031b"}
+_VIQR_TONE = {"'": "\u0301", "`": "\u0300", "?": "\u0309", "~": "\u0303", ".": "\u0323"}
+_VIQR_ALLOWED = {"a": "(^", "e": "^", "o": "^+", "u": "+"}
+_VIQR = re.compile(
+    r"\\([(^+'`?~.])"
+    r"|(?<![A-Za-z])([dD])([dD])(?=[A-Za-z])"
+    r"|([aeiouyAEIOUY])([(^+])?(['`~]|[?.](?=[A-Za-z]|[ \t]+[a-z]))?"
+)
+
+
+def _viqr_repl(m: re.Match[str]) -> str:
+    if m.group(1):
+        return m.group(1)
+    if m.group(2):
+        return "Đ" if m.group(2) == "D" else "đ"
+    vowel, modifier, tone = m.group(4), m.group(5) or "", m.group(6) or ""
+    if modifier and modifier not in _VIQR_ALLOWED.get(vowel.lower(), ""):
+        return m.group()
+    marks = _VIQR_MODIFIER.get(modifier, "") + _VIQR_TONE.get(tone, "")
+    return unicodedata.normalize("NFC", vowel + marks) if marks else m.group()
+
+
+def _decode_viqr(text: str) -> str:
+    return _VIQR.sub(_viqr_repl, text)
+
+
+DECODERS: dict[str, Decoder] = {
+    "vni": _table_decoder(tables.VNI),
+    "tcvn3": _table_decoder(tables.TCVN3),
+    "viscii": _table_decoder(tables.VISCII),
+    "viqr": _decode_viqr,
+}
+
+# Characters ordinary Vietnamese, English and French news text rarely holds but legacy-font
+# text read as Windows-1252 is full of: Latin-1 letters outside the Vietnamese alphabet, the
+# symbols TCVN3 uses for letters, and the C0 bytes VISCII uses for capitals.  Common symbols
+# (no-break space, « » ° © ® ± × ·) and 1252 punctuation (“ ” ‘ ’ … – — •) are not evidence.
+_BYTE_TRIGGER = re.compile(
+    "[\x02\x05\x06\x14\x19\x1e\x80-\x9f\xa1-\xa8\xaa\xac\xad\xaf\xb2-\xb6\xb8-\xba\xbc-\xbf"
+    "ÄÅÆÇËÎÏÐÑÖØÛÜÞßäåæçëîïðñöøûüþÿ\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192]"
+)
+_VIQR_TRIGGER = re.compile(
+    r"[aAeEoO]\^|[aAoOuU][(+][`'?~.]?[A-Za-z]|[aeiouyAEIOUY][`'~][A-Za-z]|\b[dD][dD][aeiouyAEIOUY]"
+)
+LEGACY_TRIGGER = _BYTE_TRIGGER
+_TRIGGERS = {"vni": _BYTE_TRIGGER, "tcvn3": _BYTE_TRIGGER, "viscii": _BYTE_TRIGGER, "viqr": _VIQR_TRIGGER}
+
+_EDGE = re.compile(r"^[^\w\u00a1-\u00bf]+|[^\w\u00a1-\u00bf]+$")
+# Thresholds of the confidence test; they were set on the dev corpus so that no line of
+# ordinary Vietnamese, English or French text passes, while a paragraph of legacy text does.
+_MIN_CHANGED = 2  # words the decoding must change in one paragraph
+_MIN_CHANGED_SHARE = 0.2  # ... as a share of its words
+_MIN_VALID_AFTER = 0.8  # share of changed words that must then be Vietnamese syllables
+_MAX_VALID_BEFORE = 0.5  # ... and that may already have been syllables before
+_MIN_LINE_VALID = 0.6  # share of all words that are syllables after decoding
+
+
+def _is_vietnamese_word(token: str) -> bool:
+    word = _EDGE.sub("", token)
+    return bool(word) and is_syllable(word)
+
+
+def _evidence(line: str, decoded: str) -> tuple[int, int, int, int, int]:
+    """Counts for the confidence test: words, changed, valid before, valid after, valid in line."""
+    before, after = line.split(), decoded.split()
+    if len(before) != len(after):
+        return 0, 0, 0, 0, 0
+    changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+    valid_before = sum(_is_vietnamese_word(b) for b, _ in changed)
+    valid_after = sum(_is_vietnamese_word(a) for _, a in changed)
+    words = [a for a in after if any(ch.isalpha() for ch in a)]
+    valid_line = sum(_is_vietnamese_word(a) for a in words)
+    return len(words), len(changed), valid_before, valid_after, valid_line
+
+
+def _confident(line: str, decoded: str, *, short_ok: bool) -> bool:
+    """Does decoding turn mostly non-words into Vietnamese syllables, in a Vietnamese paragraph?"""
+    words, changed, valid_before, valid_after, valid_line = _evidence(line, decoded)
+    if changed == 0 or not words:
+        return False
+    if changed < _MIN_CHANGED and not short_ok:
+        return False
+    if changed / words < _MIN_CHANGED_SHARE:
+        return False
+    if valid_after < _MIN_VALID_AFTER * changed or valid_before > _MAX_VALID_BEFORE * changed:
+        return False
+    if valid_line < _MIN_LINE_VALID * words:
+        return False
+    # the decoded paragraph must look Vietnamese, not just hold syllable-shaped words
+    return any(ch in VIETNAMESE_ONLY or ch in SPLIT_TONE for ch in decoded)
+
+
+class LegacyFix:
+    """Detects (``mode="auto"``) or forces one legacy encoding and converts paragraphs."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.names = tuple(DECODERS) if mode == "auto" else (mode,)
+
+    def triggered(self, text: str) -> bool:
+        return any(_TRIGGERS[name].search(text) for name in self.names)
+
+    def __call__(self, text: str) -> str:
+        if self.mode == "off" or not self.triggered(text):
+            return text
+        lines = text.split("\n")
+        if self.mode != "auto":
+            decode, trigger = DECODERS[self.mode], _TRIGGERS[self.mode]
+            return "\n".join(decode(line) if trigger.search(line) else line for line in lines)
+        found: set[str] = set()
+        pending: list[int] = []
+        for n, line in enumerate(lines):
+            name = self._detect(line, short_ok=False)
+            if name:
+                lines[n] = DECODERS[name](line)
+                found.add(name)
+            elif any(_TRIGGERS[k].search(line) for k in self.names):
+                pending.append(n)
+        # A short paragraph (a title, "Tin tøc") carries too little evidence on its own; it is
+        # converted when another paragraph of the same document was confidently detected.
+        for n in pending:
+            name = self._detect(lines[n], short_ok=True, among=found)
+            if name:
+                lines[n] = DECODERS[name](lines[n])
+        return "\n".join(lines)
+
+    def _detect(self, line: str, *, short_ok: bool, among: set[str] | None = None) -> str | None:
+        best: tuple[int, str] | None = None
+        for name in self.names if among is None else [n for n in self.names if n in among]:
+            if not _TRIGGERS[name].search(line):
+                continue
+            decoded = DECODERS[name](line)
+            if decoded != line and _confident(line, decoded, short_ok=short_ok):
+                score = _evidence(line, decoded)[4]
+                if best is None or score > best[0]:
+                    best = (score, name)
+        return best[1] if best else None

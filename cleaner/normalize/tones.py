@@ -1,0 +1,92 @@
+"""Tone-mark placement: move a tone mark to the vowel that carries it in old or new style.
+
+One regex finds only words whose tone could be misplaced; every other word costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .syllable import MODIFIED_VOWELS, PLAIN_VOWELS, TONED_MODIFIED, TONED_PLAIN, place_tone
+
+_P = PLAIN_VOWELS + PLAIN_VOWELS.upper()
+_M = MODIFIED_VOWELS + MODIFIED_VOWELS.upper()
+_V0 = f"[{_P}{_M}]"  # a vowel without a tone mark
+_VT = f"[{TONED_PLAIN}{TONED_MODIFIED}]"  # a vowel with a tone mark
+_TP = f"[{TONED_PLAIN}]"  # a, e, i, o, u, y with a tone mark
+_ANY_V = f"{_P}{_M}{TONED_PLAIN}{TONED_MODIFIED}"
+_CODA = "(?:[cC][hH]|[nN][gGhH]|[cCmMnNpPtT])"
+_END = r"(?![\w\u0300-\u036f])"
+_TONED_U = "ùúủũụÙÚỦŨỤ"
+_TONED_I = "ìíỉĩịÌÍỈĨỊ"
+_TONED_O = "òóỏõọÒÓỎÕỌ"
+
+# Each branch matches a shape that correctly placed text (in the given style) never has, so
+# on clean text the search finds nothing.  The words it does find are re-checked by the
+# syllable parser, which leaves anything that is not a Vietnamese syllable alone.  Every
+# shape contains a toned vowel, so the pattern starts by consuming one: the regex engine then
+# skips in C from one toned vowel to the next, and lookarounds check the neighbours.
+_WRONG_ANY_STYLE = [
+    # a toned vowel followed by a toneless one: a tone before ê/ơ/ô/â/ă/ư (ngừơi, tìên,
+    # thủơ), before the last vowel of a closed syllable (tòan), on the first of three open
+    # vowels (ngòai), or on the u of qu- / the i of gi- (qúa, gìa)
+    f"(?={_V0})(?:{_V0}*[{_M}]|{_V0}+{_CODA}{_END}|{_V0}{{2}}{_END}"
+    rf"|(?<=(?<![\w])[gG][{_TONED_I}])|(?<=(?<![\w])[qQ][{_TONED_U}]))",
+    # a word-final toned a/e/i/o/u/y after toneless vowels: three open vowels with the tone
+    # on the last (ngoaì), or two with the tone on the second (muà, hoà, thuý); the u of qu-
+    # and the i of gi- belong to the onset (quá, già), so those are not matched
+    f"{_END}(?<={_TP})(?:(?<={_V0}{_V0}.)|(?<={_V0}.)(?<![{_ANY_V}]..)(?<![qQ][uU].)(?<![gG][iI].))",
+]
+# Old style written where new style is wanted: hòa, khỏe, thủy.
+_OLD_SHAPES = (
+    f"(?<=[{_TONED_O}])(?<![{_ANY_V}].)[aeAE]{_END}|(?<=[{_TONED_U}])(?<![{_ANY_V}qQ].)[yY]{_END}"
+)
+_FIRST = _VT
+
+_WORD = re.compile(r"[\w\u0300-\u036f]+")
+# A token that is a URL, e-mail address, hashtag, mention or code is not prose.
+_NOT_PROSE = re.compile(r"://|^www\.|@|^#|[_=<>{}\\/]")
+
+
+def candidate_pattern(style: str) -> re.Pattern[str]:
+    """The regex that finds possibly misplaced tones for ``style`` (old, new or keep)."""
+    branches = list(_WRONG_ANY_STYLE)
+    if style == "new":
+        branches.append(_OLD_SHAPES)
+    return re.compile(f"{_FIRST}(?:{'|'.join(branches)})")
+
+
+def _token_around(text: str, start: int, end: int) -> str:
+    left = text.rfind(" ", 0, start) + 1
+    right = text.find(" ", end)
+    return text[left : right if right >= 0 else len(text)].split("\n")[-1]
+
+
+def fix_tones(text: str, candidates: re.Pattern[str], style: str) -> str:
+    """Rewrite only the words ``candidates`` finds, moving the tone where ``style`` puts it."""
+    pieces: list[str] = []
+    last = 0
+    for hit in candidates.finditer(text):
+        if hit.start() < last:
+            continue  # a second hit inside a word already handled
+        word = _WORD.search(text, max(0, _word_start(text, hit.start())))
+        if word is None or word.start() < last:
+            continue
+        token = _token_around(text, word.start(), word.end())
+        if _NOT_PROSE.search(token):
+            continue
+        fixed = place_tone(word.group(), style)
+        if fixed != word.group():
+            pieces.append(text[last : word.start()])
+            pieces.append(fixed)
+            last = word.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _word_start(text: str, i: int) -> int:
+    while i > 0 and (text[i - 1].isalnum() or "\u0300" <= text[i - 1] <= "\u036f"):
+        i -= 1
+    return i
