@@ -1,0 +1,319 @@
+"""The ``vnclean`` command: a thin shell over the library, and the only module that prints.
+
+Exit codes: 0 ok; 1 ``--check``/``--in-place`` found or made changes, or the guard held a file back;
+2 usage or rule errors, or inputs that could not be read (the other inputs are still processed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from cleaner import __version__
+from cleaner.batch import DEFAULT_MAX_REMOVED, Job, Outcome, run
+from cleaner.errors import CleanerError, InputError
+from cleaner.files import decode, iter_inputs
+from cleaner.loader import load_rules
+from cleaner.report import Report
+from cleaner.rules import RuleSet
+
+EPILOG = """\
+exit codes:
+  0  ok (with --check: nothing would change)
+  1  --check or --in-place: a file would change / was changed; or the guard held a file back
+  2  usage or rule-file error, or an input that could not be read (other inputs are still processed)
+
+examples:
+  vnclean clean article.txt                  clean one file to stdout
+  vnclean clean scraped/ -o clean/           mirror a folder of .txt files into clean/
+  vnclean clean scraped/ --explain -q        show what each rule removed, write nothing else
+  vnclean clean --in-place --rules vn-news --rules my-site.yaml corpus/
+  vnclean rules list                         every rule: id, why, file
+  vnclean rules test my-site.yaml            run a rule file's examples
+"""
+
+#: Legacy Vietnamese font encodings; ``--encoding`` with one of these sets the legacy fix, not the codec.
+LEGACY_NAMES = ("vni", "tcvn3", "viscii", "viqr")
+#: With more files than this on a terminal, a progress bar is shown.
+PROGRESS_MIN_FILES = 8
+
+
+def _rules_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", action="append", metavar="NAME|FILE",
+                   help="a shipped rule set (vn-news) or a YAML rule file; repeat to combine (default: vn-news)")
+    p.add_argument("--skip", action="append", default=[], metavar="ID", help="switch a rule off by id; repeatable")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vnclean", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
+        description="Clean scraped Vietnamese news into plain text: remove boilerplate with YAML rules, "
+                    "repair encodings and diacritics.")
+    parser.add_argument("--version", action="version", version=f"vnclean {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("clean", help="clean files, folders or stdin", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Clean files, folders (recursively) or stdin ('-').")
+    c.add_argument("paths", nargs="+", metavar="PATH", help="a file, a folder, or - for stdin")
+    out = c.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output", metavar="DIR", help="write cleaned files below DIR, mirroring the input tree")
+    out.add_argument("--in-place", action="store_true", help="rewrite changed files in place (atomically)")
+    c.add_argument("--check", action="store_true", help="write nothing; list files that would change, exit 1 if any")
+    c.add_argument("--diff", action="store_true", help="write nothing; print a unified diff of each change")
+    c.add_argument("--explain", action="store_true",
+                   help="print, per file, each removed or changed line with its line number and rule id")
+    _rules_args(c)
+    c.add_argument("--glob", default="*.txt", metavar="PATTERN", help="files to take from folders (default: *.txt)")
+    c.add_argument("--encoding", default="utf-8", metavar="NAME",
+                   help="input encoding (utf-8; cp1258...; a BOM wins), or a legacy font encoding to repair: "
+                        + ", ".join(LEGACY_NAMES))
+    c.add_argument("--errors", choices=("strict", "replace"), default="strict",
+                   help="on bytes that do not decode: stop with an error for that file (strict), or put "
+                        "U+FFFD in their place and go on (replace)")
+    c.add_argument("--tone-style", choices=("old", "new", "keep"), help="tone-mark placement (default: old, hòa)")
+    c.add_argument("--legacy", choices=("off", "auto", *LEGACY_NAMES),
+                   help="legacy Vietnamese encodings: detect (auto, default), force one, or off")
+    c.add_argument("--ascii", action="store_true", help="fold the output to ASCII (Đảm bảo -> Dam bao), for keys")
+    c.add_argument("--max-removed", type=float, default=DEFAULT_MAX_REMOVED, metavar="SHARE",
+                   help=f"guard: do not write a file when cleaning removes more than this share of its text "
+                        f"(default {DEFAULT_MAX_REMOVED})")
+    c.add_argument("--force", action="store_true", help="write even when the guard would hold a file back")
+    c.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="worker processes (0 = all cores)")
+    c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+
+    r = sub.add_parser("rules", help="list the rules, or run their examples")
+    rsub = r.add_subparsers(dest="rules_command", metavar="ACTION")
+    rl = rsub.add_parser("list", help="id, why and source file of every rule")
+    _rules_args(rl)
+    rt = rsub.add_parser("test", help="run the examples of rule files (default: the shipped sets)")
+    rt.add_argument("files", nargs="*", metavar="FILE", help="rule files or shipped set names")
+    rt.add_argument("-q", "--quiet", action="store_true", help="only failures and the total")
+    return parser
+
+
+def _load(args: argparse.Namespace) -> RuleSet:
+    options: dict[str, Any] = {}
+    if getattr(args, "tone_style", None):
+        options["tone_style"] = args.tone_style
+    if getattr(args, "legacy", None):
+        options["legacy"] = args.legacy
+    if getattr(args, "encoding", "utf-8").lower() in LEGACY_NAMES:
+        options["legacy"] = args.encoding.lower()
+    if getattr(args, "ascii", False):
+        options["ascii"] = True
+    return load_rules(*(args.rules or ["vn-news"]), skip=tuple(args.skip), **options)
+
+
+def _err(msg: str) -> None:
+    print(f"vnclean: error: {msg}", file=sys.stderr)
+
+
+def _print_explain(o: Outcome, stream: TextIO) -> None:
+    print(f"== {o.path}", file=stream)
+    for c in o.changes:
+        print(c.describe(), file=stream)
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    rules = _load(args)
+    encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
+    if args.check or args.diff:
+        if args.output or args.in_place:
+            _err("--check and --diff write nothing; drop -o/--in-place, or run them separately")
+            return 2
+    stdin = "-" in args.paths
+    if stdin and len(args.paths) > 1:
+        _err("'-' (stdin) cannot be combined with other paths")
+        return 2
+    writes = not (args.check or args.diff)
+    to_stdout = writes and not args.output and not args.in_place
+    if to_stdout and args.explain:
+        to_stdout = False  # --explain alone prints the changes, not the texts
+    report = Report(change_means_failure=args.check or args.in_place)
+    if stdin:
+        return _clean_stdin(rules, args, report)
+
+    out_dir = Path(args.output) if args.output else None
+    inputs: list[tuple[Path, Path]] = []
+    for item in iter_inputs(args.paths, args.glob):
+        if isinstance(item, InputError):
+            _err(str(item))
+            report.failed += 1
+            continue
+        inputs.append((item.path, item.relative))
+    if out_dir is not None:
+        problem = _check_out_dir(out_dir, [p for p, _ in inputs], args.paths)
+        if problem:
+            _err(problem)
+            return 2
+        inputs = [(p, rel) for p, rel in inputs if not _is_below(p, out_dir)]
+    if to_stdout and len(inputs) > 1:
+        _err("several inputs and no output option: give -o DIR, --in-place, --check or --diff")
+        return 2
+
+    job = Job(out_dir=out_dir, in_place=args.in_place, write=writes,
+              diff=args.diff, explain=args.explain, to_stdout=to_stdout, encoding=encoding, errors=args.errors,
+              max_removed=args.max_removed, force=args.force)
+    bar = _progress(len(inputs), args.quiet)
+    start = time.perf_counter()
+    for o in run(rules, job, inputs, jobs=args.jobs):
+        _report_outcome(o, args, report)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    report.seconds = time.perf_counter() - start
+    if not args.quiet:
+        print(f"vnclean: {report.summary()}", file=sys.stderr)
+    return report.return_code
+
+
+def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> None:
+    report.read += 1
+    report.bytes_in += o.bytes_in
+    report.add_removed(o.removed)
+    if o.status == "failed":
+        report.failed += 1
+        _err(o.message)
+        return
+    if o.status == "skipped":
+        report.skipped += 1
+        print(f"vnclean: warning: {o.message}", file=sys.stderr)
+        return
+    if o.status == "guarded":
+        report.guarded += 1
+        _err(o.message)
+        return
+    if o.status == "changed":
+        report.changed += 1
+        if args.in_place:
+            print(f"Fixing {o.path}")
+        elif args.check:
+            print(f"would change: {o.path}")
+    if args.explain and o.changes:
+        _print_explain(o, sys.stdout)
+    if o.diff:
+        sys.stdout.write(o.diff)
+    if o.text is not None:
+        sys.stdout.write(o.text)
+
+
+def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> int:
+    data = sys.stdin.buffer.read()
+    encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
+    try:
+        text = decode(data, "<stdin>", encoding, args.errors)
+    except InputError as exc:
+        _err(str(exc))
+        return 2
+    start = time.perf_counter()
+    try:
+        result = rules.explain(text)
+    except CleanerError as exc:
+        _err(f"<stdin>: {exc}")
+        return 2
+    report.read = 1
+    report.bytes_in = len(data)
+    changed = result.text != text
+    report.changed = int(changed)
+    for c in result.dropped():
+        report.add_removed({c.rule: 1})
+    if args.explain:
+        print("== <stdin>")
+        for c in result.changes:
+            print(c.describe())
+    if args.diff and changed:
+        from cleaner.files import unified_diff
+
+        sys.stdout.write(unified_diff(text, result.text, "<stdin>"))
+    if args.check and changed:
+        print("would change: <stdin>")
+    if not (args.explain or args.diff or args.check):
+        sys.stdout.write(result.text)
+    report.seconds = time.perf_counter() - start
+    if not args.quiet:
+        print(f"vnclean: {report.summary()}", file=sys.stderr)
+    return report.return_code
+
+
+def _is_below(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _check_out_dir(out_dir: Path, inputs: list[Path], raw_paths: list[str]) -> str | None:
+    """-o must be a folder that is not one of the inputs; inputs already below it are not re-read."""
+    if out_dir.exists() and not out_dir.is_dir():
+        return f"-o {out_dir}: is a file; -o takes a folder (to write one file, redirect stdout)"
+    for p in inputs:
+        if p.resolve() == out_dir.resolve():
+            return f"-o {out_dir}: is an input file; choose another output folder"
+    return None
+
+
+def _progress(total: int, quiet: bool) -> Any:
+    if quiet or total <= PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    if args.rules_command == "list":
+        rules = _load(args)
+        width = max((len(r.id) for r in rules.rules), default=2)
+        for r in rules.rules:
+            print(f"{r.id:<{width}}  {r.why}  [{r.where}]")
+        return 0
+    if args.rules_command == "test":
+        from cleaner.examples import run_examples
+
+        failures, total = 0, 0
+        for outcome in run_examples(*(args.files or [])):
+            total += 1
+            if not outcome.ok:
+                failures += 1
+                print(f"FAIL {outcome.describe()}")
+            elif not args.quiet:
+                print(f"ok   {outcome.describe()}")
+        print(f"{total - failures} passed, {failures} failed")
+        return 1 if failures else 0
+    _err("usage: vnclean rules {list,test}")
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        if args.command == "clean":
+            return cmd_clean(args)
+        if args.command == "rules":
+            return cmd_rules(args)
+    except CleanerError as exc:
+        _err(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        _err("interrupted; every file written so far is complete, the others are untouched")
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

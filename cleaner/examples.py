@@ -1,0 +1,91 @@
+"""Run the ``examples`` a rule carries: lines it must change (optionally into an exact output) and must keep."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cleaner.loader import load_rules, resolve, shipped_names
+from cleaner.normalize import NormalizeOptions
+from cleaner.rules import Rule, RuleSet
+from cleaner.text import to_lines, to_output
+
+#: Examples test a rule, not the normalization fixes, so the fixes that rewrite characters are off.
+EXAMPLE_OPTIONS = {"tone_style": "keep", "mojibake": False, "legacy": "off", "lookalikes": False,
+                   "invisible": False, "spaces": False}
+
+
+@dataclass(frozen=True)
+class ExampleOutcome:
+    """One example of one rule, and whether the rule did what the example says."""
+
+    rule: Rule
+    kind: str  # change | keep
+    text: str
+    ok: bool
+    detail: str = ""
+
+    @property
+    def test_id(self) -> str:
+        """``rule-id:kind:N``-style name, used as the pytest id."""
+        first = self.text.strip().splitlines()[0] if self.text.strip() else ""
+        return f"{self.rule.id}:{self.kind}:{first[:40]}"
+
+    def describe(self) -> str:
+        what = "must change" if self.kind == "change" else "must keep"
+        msg = f"{self.rule.id} ({self.rule.where}) {what}: {self.text.strip()[:80]!r}"
+        return f"{msg}: {self.detail}" if self.detail else msg
+
+
+def _needed(rules: RuleSet, rule: Rule) -> list[str]:
+    """The rule plus the rules its ``after:`` refers to, transitively (they must run first)."""
+    by_id = {r.id: r for r in rules.rules}
+    want, todo = {rule.id}, list(rule.after)
+    while todo:
+        rid = todo.pop()
+        if rid in by_id and rid not in want:
+            want.add(rid)
+            todo.extend(by_id[rid].after)
+    return [r.id for r in rules.rules if r.id in want]
+
+
+def check_rule(rules: RuleSet, rule: Rule) -> Iterator[ExampleOutcome]:
+    """Run one rule's examples through that rule alone (and the rules it follows)."""
+    mini = rules.select(_needed(rules, rule), normalize=NormalizeOptions.from_mapping(EXAMPLE_OPTIONS))
+    for item in rule.examples.change:
+        text, want = (item, None) if isinstance(item, str) else item
+        res = mini.explain(text)
+        fired = any(c.rule == rule.id for c in res.changes)
+        if want is not None:
+            expected = to_output(to_lines(want))
+            ok = fired and res.text == expected
+            detail = "" if ok else f"expected {expected!r}, got {res.text!r}"
+        else:
+            ok = fired
+            detail = "" if ok else "the rule did not change it"
+        yield ExampleOutcome(rule, "change", text, ok, detail)
+    for text in rule.examples.keep:
+        res = mini.explain(text)
+        hits = [c for c in res.changes if c.rule == rule.id]
+        detail = "" if not hits else f"the rule changed line {hits[0].line}: {hits[0].before!r}"
+        yield ExampleOutcome(rule, "keep", text, not hits, detail)
+
+
+def run_examples(*files: str | os.PathLike[str]) -> Iterator[ExampleOutcome]:
+    """Every example of every rule defined in ``files`` (default: every shipped set)."""
+    targets = list(files) or shipped_names()
+    for target in targets:
+        path = resolve(target).resolve()
+        rules = load_rules(path)
+        for rule in rules.rules:
+            if os.path.realpath(rule.source) != str(path) and not _same(rule.source, path):
+                continue  # inherited through extends: tested with its own file
+            yield from check_rule(rules, rule)
+
+
+def _same(source: str, path: os.PathLike[str]) -> bool:
+    try:
+        return os.path.samefile(source, path)
+    except OSError:
+        return False

@@ -1,0 +1,377 @@
+"""Read rule files: safe YAML with line numbers, validation with one-line errors, ``extends:``, shipped sets."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from cleaner.errors import RuleError
+from cleaner.normalize import NormalizeOptions
+from cleaner.rules import ACTIONS, MATCH_MODES, Examples, Rule, RuleSet
+
+#: Keys a rule file may have at its top level.
+FILE_KEYS = ("name", "description", "extends", "skip", "normalize", "rules")
+#: Keys a rule may have, with the Python type each takes.
+RULE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "id": str, "why": str, "pattern": str, "literals": list, "action": str, "match": str,
+    "ignore_case": bool, "ignore_diacritics": bool, "with": str, "first": int, "last": int,
+    "max_words": int, "min_words": int, "after": (str, list), "until": str, "max_lines": int,
+    "similarity": (float, int), "ignore_numbers": bool, "inside": bool, "not_first": int, "max_share": (float, int),
+    "examples": dict,
+}
+_ID = regex.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_NEEDS_PATTERN = ("drop", "strip", "replace", "block")
+
+
+def shipped_dirs() -> list[Path]:
+    """Where shipped rule sets are looked up: inside the installed package, then ``rules/`` of a checkout."""
+    here = Path(__file__).resolve().parent
+    return [d for d in (here / "_rules", here.parent / "rules") if d.is_dir()]
+
+
+def shipped_names() -> list[str]:
+    """Names of the rule sets that ship with the package (``vn-news``...)."""
+    names = {p.stem for d in shipped_dirs() for p in d.glob("*.yaml")}
+    return sorted(names)
+
+
+def resolve(name_or_path: str | os.PathLike[str], base: Path | None = None) -> Path:
+    """A shipped set's name or a path (relative to ``base`` when given) -> the YAML file to read."""
+    text = os.fspath(name_or_path)
+    looks_like_path = os.sep in text or "/" in text or text.endswith((".yaml", ".yml"))
+    if looks_like_path:
+        p = Path(text).expanduser()
+        if not p.is_absolute() and base is not None:
+            p = base / p
+        if not p.is_file():
+            raise RuleError(f"rule file '{text}' not found; give a path to a YAML rule file or the name of a "
+                            f"shipped set ({', '.join(shipped_names()) or 'none found'})")
+        return p
+    for d in shipped_dirs():
+        for ext in (".yaml", ".yml"):
+            if (d / (text + ext)).is_file():
+                return d / (text + ext)
+    if Path(text).is_file():
+        return Path(text)
+    near = difflib.get_close_matches(text, shipped_names(), n=1)
+    hint = f" (did you mean '{near[0]}'?)" if near else ""
+    raise RuleError(f"unknown rule set '{text}'{hint}; shipped sets: {', '.join(shipped_names())}; "
+                    "or give a path to a YAML file")
+
+
+# -- YAML with line numbers ------------------------------------------------------------------------------
+
+
+class _Map(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers the line of itself and of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader (no object construction) that records line numbers and refuses duplicate keys."""
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
+    m = _Map()
+    m.line = node.start_mark.line + 1
+    m.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in m:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key '{key}' appears twice in one mapping; keep one", key_node.start_mark)
+        m[key] = loader.construct_object(value_node, deep=True)
+        m.key_lines[key] = key_node.start_mark.line + 1
+    return m
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise RuleError(f"cannot read rule file: {exc.strerror}", source=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"rule file is not UTF-8 (byte {exc.start}); save it as UTF-8", source=str(path)) from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = exc.problem or str(exc)
+        raise RuleError(f"malformed YAML: {what}; check indentation and quoting (patterns with backslashes "
+                        "are safest in single quotes)", source=str(path), line=line) from None
+    except yaml.YAMLError as exc:
+        raise RuleError(f"malformed YAML: {exc}", source=str(path)) from None
+
+
+# -- validation -------------------------------------------------------------------------------------------
+
+
+def _nfc(value: Any) -> Any:
+    """NFC-normalize every string inside a YAML value: a file saved on macOS may hold NFD text."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc(v) for k, v in value.items()}
+    return value
+
+
+def _suggest(key: str, allowed: tuple[str, ...] | list[str]) -> str:
+    near = difflib.get_close_matches(str(key), list(allowed), n=1)
+    return f" (did you mean '{near[0]}'?)" if near else f"; allowed: {', '.join(allowed)}"
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    names = {str: "text", bool: "true/false", int: "a whole number", float: "a number", list: "a list",
+             dict: "a mapping"}
+    ts = t if isinstance(t, tuple) else (t,)
+    return " or ".join(names.get(x, x.__name__) for x in ts)
+
+
+def _check_type(value: Any, t: type | tuple[type, ...]) -> bool:
+    ts = t if isinstance(t, tuple) else (t,)
+    if isinstance(value, bool) and bool not in ts:
+        return False  # YAML true/false is not a number
+    return isinstance(value, ts)
+
+
+def _parse_examples(raw: Any, err: Any) -> Examples:
+    if not isinstance(raw, dict):
+        raise err("'examples' must be a mapping with 'change' and/or 'keep' lists")
+    for key in raw:
+        if key not in ("change", "keep"):
+            raise err(f"unknown key '{key}' in examples{_suggest(key, ['change', 'keep'])}")
+    change: list[str | tuple[str, str]] = []
+    for item in raw.get("change") or []:
+        if isinstance(item, str):
+            change.append(item)
+        elif isinstance(item, dict) and set(item) == {"in", "out"} and all(isinstance(v, str) for v in item.values()):
+            change.append((item["in"], item["out"]))
+        else:
+            raise err("each 'examples.change' item is a line (text) or a mapping {in: text, out: text}")
+    keep = raw.get("keep") or []
+    if not isinstance(keep, list) or not all(isinstance(k, str) for k in keep):
+        raise err("'examples.keep' must be a list of lines (text)")
+    if not isinstance(raw.get("change") or [], list):
+        raise err("'examples.change' must be a list")
+    return Examples(tuple(change), tuple(keep))
+
+
+def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Rule:
+    line = getattr(raw, "line", 0)
+    if not isinstance(raw, dict):
+        raise RuleError(f"rule #{index + 1} must be a mapping with at least id, why and pattern",
+                        source=source, line=line or None)
+    rid = raw.get("id")
+
+    def err(msg: str, key: str | None = None) -> RuleError:
+        at = getattr(raw, "key_lines", {}).get(key, line) if key else line
+        return RuleError(msg, source=source, line=at or None, rule=rid if isinstance(rid, str) else None)
+
+    for key in raw:
+        if key not in RULE_KEYS:
+            raise err(f"unknown key '{key}'{_suggest(key, tuple(RULE_KEYS))}", key)
+    for key, value in raw.items():
+        if not _check_type(value, RULE_KEYS[key]):
+            raise err(f"'{key}' must be {_type_name(RULE_KEYS[key])}, got {value!r}", key)
+    if not isinstance(rid, str) or not rid:
+        raise err("every rule needs an 'id' (lower-case letters, digits, '-', '_', '.')")
+    if not _ID.match(rid):
+        raise err(f"id '{rid}' may only use lower-case letters, digits, '-', '_' and '.'", "id")
+    why = raw.get("why")
+    if not isinstance(why, str) or not why.strip():
+        raise err("every rule needs a one-line 'why' saying what it removes and why")
+    action = raw.get("action", "drop")
+    if action not in ACTIONS:
+        raise err(f"unknown action '{action}'{_suggest(action, ACTIONS)}", "action")
+    match = raw.get("match", "line" if "literals" in raw else "search")
+    if match not in MATCH_MODES:
+        raise err(f"unknown match mode '{match}'{_suggest(match, MATCH_MODES)}", "match")
+    if "pattern" in raw and "literals" in raw:
+        raise err("give either 'pattern' or 'literals', not both")
+    literals = raw.get("literals") or []
+    if "literals" in raw and (not literals or not all(isinstance(x, str) and x for x in literals)):
+        raise err("'literals' must be a non-empty list of lines (text)", "literals")
+    if action in _NEEDS_PATTERN and "pattern" not in raw and not literals:
+        raise err(f"action '{action}' needs a 'pattern' (a regular expression) or 'literals' (a list of lines)")
+    if action == "replace" and "with" not in raw:
+        raise err("action 'replace' needs 'with': the text that replaces each match")
+    if "with" in raw and action != "replace":
+        raise err("'with' only goes with action: replace (strip removes the match)", "with")
+    until = raw.get("until")
+    if action == "block" and until is None:
+        until = "blank"
+    if until is not None and action != "block":
+        raise err("'until' only goes with action: block", "until")
+    if "max_share" in raw and not 0 < raw["max_share"] <= 1:
+        raise err(f"'max_share' must be between 0 and 1, got {raw['max_share']}", "max_share")
+    for key in ("first", "last", "max_words", "min_words", "max_lines", "not_first"):
+        if key in raw and raw[key] < 1:
+            raise err(f"'{key}' must be 1 or more, got {raw[key]}", key)
+    similarity = float(raw.get("similarity", 0.6))
+    if not 0 < similarity <= 1:
+        raise err(f"'similarity' must be between 0 and 1, got {similarity}", "similarity")
+    after = raw.get("after") or ()
+    after = (after,) if isinstance(after, str) else tuple(after)
+    if not all(isinstance(a, str) for a in after):
+        raise err("'after' must be a rule id or a list of rule ids", "after")
+    examples = _parse_examples(raw["examples"], err) if "examples" in raw else Examples()
+    if require_examples and not (examples.change and examples.keep):
+        raise err("shipped rules need 'examples' with both 'change' and 'keep' lines")
+    rule = Rule(
+        id=rid, why=why.strip(), action=action, pattern=raw.get("pattern"), literals=tuple(literals),
+        match=match, ignore_case=raw.get("ignore_case", True), ignore_diacritics=raw.get("ignore_diacritics", False),
+        replacement=raw.get("with", ""), first=raw.get("first"), last=raw.get("last"),
+        max_words=raw.get("max_words"), min_words=raw.get("min_words"), after=after, until=until,
+        max_lines=raw.get("max_lines"), similarity=similarity, ignore_numbers=raw.get("ignore_numbers", False),
+        inside=raw.get("inside", False),
+        not_first=raw.get("not_first"), max_share=raw.get("max_share"), examples=examples, source=source, line=line,
+    )
+    rule.compile()  # invalid patterns fail here, with the rule's file and line
+    if until not in (None, "blank", "end"):
+        try:
+            regex.compile(until)
+        except regex.error as exc:
+            raise err(f"invalid regular expression in 'until': {exc}", "until") from None
+    if rule.ignore_diacritics and action == "replace" and "\\" in rule.replacement:
+        raise err("'with' cannot use group references when ignore_diacritics is true", "with")
+    return rule
+
+
+class _Acc:
+    """What loading accumulates: rules in order and the normalize options set so far."""
+
+    def __init__(self) -> None:
+        self.rules: list[Rule] = []
+        self.normalize: dict[str, Any] = {}
+        self.names: list[str] = []
+
+
+def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
+    path = path.resolve()
+    source = _display(path)
+    if path in stack:
+        chain = " -> ".join(_display(p) for p in (*stack, path))
+        raise RuleError(f"'extends' loops back on itself ({chain}); remove one of the links", source=source)
+    data = _read_yaml(path)
+    if data is None:
+        data = _Map()
+        data.key_lines = {}
+    if not isinstance(data, dict):
+        raise RuleError("a rule file is a mapping with a 'rules' list (see the README, 'Writing a rule')",
+                        source=source, line=1)
+    key_lines: dict[str, int] = getattr(data, "key_lines", {})
+    for key in data:
+        if key not in FILE_KEYS:
+            raise RuleError(f"unknown top-level key '{key}'{_suggest(key, FILE_KEYS)}",
+                            source=source, line=key_lines.get(key))
+    extends = data.get("extends") or []
+    if isinstance(extends, str):
+        extends = [extends]
+    for parent in extends:
+        if not isinstance(parent, str):
+            raise RuleError("'extends' takes a rule set name or a path, or a list of them", source=source,
+                            line=key_lines.get("extends"))
+        _load_file(resolve(parent, base=path.parent), acc, (*stack, path))
+    skip = _nfc(data.get("skip") or [])
+    if isinstance(skip, str):
+        skip = [skip]
+    known = [r.id for r in acc.rules]
+    for rid in skip:
+        if rid not in known:
+            raise RuleError(f"'skip' names unknown rule '{rid}'{_suggest(rid, known) if known else ''}",
+                            source=source, line=key_lines.get("skip"))
+    acc.rules = [r for r in acc.rules if r.id not in set(skip)]
+    norm = _nfc(data.get("normalize") or {})
+    if not isinstance(norm, dict):
+        raise RuleError("'normalize' must be a mapping of options (see docs/normalization.md)", source=source,
+                        line=key_lines.get("normalize"))
+    try:
+        NormalizeOptions.from_mapping({**acc.normalize, **norm})
+    except ValueError as exc:
+        raise RuleError(f"normalize: {exc}", source=source, line=key_lines.get("normalize")) from None
+    acc.normalize.update(norm)
+    rules_raw = data.get("rules") or []
+    if not isinstance(rules_raw, list):
+        raise RuleError("'rules' must be a list of rules, each starting with '- id:'", source=source,
+                        line=key_lines.get("rules"))
+    shipped = any(_is_within(path, d) for d in shipped_dirs())
+    seen = {r.id: r for r in acc.rules}
+    for n, item in enumerate(rules_raw):
+        if isinstance(item, dict):
+            item_nfc = _Map(_nfc(dict(item)))
+            item_nfc.line, item_nfc.key_lines = item.line, item.key_lines
+            item = item_nfc
+        rule = _parse_rule(item, source, n, require_examples=shipped)
+        if rule.id in seen:
+            prev = seen[rule.id]
+            raise RuleError(f"id '{rule.id}' is already used at {prev.where}; pick another id, or put it in "
+                            "'skip:' to replace the earlier rule", source=source, line=rule.line, rule=rule.id)
+        seen[rule.id] = rule
+        acc.rules.append(rule)
+    acc.names.append(str(data.get("name") or path.stem))
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _display(path: Path) -> str:
+    """A short name for messages: relative to the working directory when below it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def iter_sources(*names_or_paths: str | os.PathLike[str]) -> Iterator[Path]:
+    """The files ``load_rules`` would read first for each argument (no ``extends`` expansion)."""
+    for n in names_or_paths:
+        yield resolve(n)
+
+
+def load_rules(*names_or_paths: str | os.PathLike[str], skip: tuple[str, ...] | list[str] = (),
+               **normalize: Any) -> RuleSet:
+    """Load and validate rule sets by shipped name (``"vn-news"``) or YAML path; several combine in order.
+
+    ``skip`` switches rules off by id; keyword arguments override the files' ``normalize:`` options
+    (``tone_style="new"``...). Raises ``RuleError`` with the file, line, rule id and a remedy.
+
+    >>> rs = load_rules("vn-news")
+    >>> rs.clean("icon facebook\\nHà Nội mưa to.\\n")
+    'Hà Nội mưa to.\\n'
+    """
+    if not names_or_paths:
+        names_or_paths = ("vn-news",)
+    acc = _Acc()
+    for item in names_or_paths:
+        _load_file(resolve(item), acc, ())
+    options = NormalizeOptions.from_mapping(acc.normalize)
+    if normalize:
+        import dataclasses
+
+        try:
+            options = dataclasses.replace(options, **normalize)
+            NormalizeOptions.from_mapping(dataclasses.asdict(options))
+        except (TypeError, ValueError) as exc:
+            raise RuleError(f"normalize option: {exc}") from None
+    rs = RuleSet(acc.rules, normalize=options, name="+".join(acc.names))
+    return rs.without(*skip) if skip else rs

@@ -1,0 +1,91 @@
+"""What a cleaning pass did: each change with its reason, a text with its changes, a run's counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit: which rule or fix made it, on which input line (1-based), and what it did.
+
+    ``action`` is ``"drop"`` (the whole line went), ``"edit"`` (part of the line was
+    replaced or stripped) or ``"fix"`` (a normalization fix rewrote characters).
+    ``before`` is the line (or the part of it) as it was; ``after`` is what replaced it
+    (``None`` for a dropped line).
+    """
+
+    rule: str
+    line: int
+    action: str
+    before: str
+    after: str | None = None
+
+    def describe(self) -> str:
+        """A one-line human description, as ``--explain`` prints it."""
+        if self.action == "drop":
+            return f"{self.line:>5}  -{self.rule:<24} {self.before}"
+        return f"{self.line:>5}  ~{self.rule:<24} {self.before!r} -> {self.after!r}"
+
+
+@dataclass(frozen=True)
+class Result:
+    """A cleaned text and every change that made it."""
+
+    text: str
+    changes: tuple[Change, ...] = field(default_factory=tuple)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    def dropped(self) -> list[Change]:
+        return [c for c in self.changes if c.action == "drop"]
+
+
+@dataclass
+class Report:
+    """What a run did, for the summary line and the exit code.
+
+    Exit codes: 0 everything went well and nothing needed changing (or changes were written to ``-o``);
+    1 ``--check``/``--in-place`` found or made changes, or a file was held back by the guard; 2 a usage
+    error, a rule error, or an input that could not be read (the other inputs are still processed).
+    """
+
+    read: int = 0
+    changed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    guarded: int = 0
+    bytes_in: int = 0
+    seconds: float = 0.0
+    removed: dict[str, int] = field(default_factory=dict)
+    change_means_failure: bool = False
+
+    def add_removed(self, per_rule: dict[str, int]) -> None:
+        for rule, n in per_rule.items():
+            self.removed[rule] = self.removed.get(rule, 0) + n
+
+    @property
+    def return_code(self) -> int:
+        if self.failed:
+            return 2
+        if self.guarded or (self.change_means_failure and self.changed):
+            return 1
+        return 0
+
+    def summary(self) -> str:
+        """One line: files read/changed/failed, throughput, then the rules that removed most lines."""
+        mb = self.bytes_in / 1e6
+        rate = f"{mb / self.seconds:.1f} MB/s" if self.seconds > 0 else "-"
+        parts = [f"{self.read} file{'s' if self.read != 1 else ''} read", f"{self.changed} changed",
+                 f"{self.failed} failed"]
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped")
+        if self.guarded:
+            parts.append(f"{self.guarded} held back by the guard")
+        line = ", ".join(parts) + f" ({mb:.2f} MB in {self.seconds:.2f}s, {rate})"
+        if self.removed:
+            top = sorted(self.removed.items(), key=lambda kv: (-kv[1], kv[0]))
+            line += "; lines removed: " + ", ".join(f"{rule} {n}" for rule, n in top)
+        return line

@@ -1,0 +1,466 @@
+"""Rules and rule sets: what one YAML rule does to a document's lines, and the ordered pipeline they form.
+
+A ``RuleSet`` is the whole pipeline: input -> NFC + normalization fixes -> each rule in order -> output text.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from cleaner.errors import RuleError, RuleTimeout
+from cleaner.normalize import NormalizeOptions, Normalizer
+from cleaner.report import Change, Result
+from cleaner.text import fold_key, strip_marks, to_lines, to_output, word_count
+
+#: What a rule can do with the lines it matches.
+ACTIONS = ("drop", "strip", "replace", "block", "repeat", "echo")
+#: How a rule's pattern is matched against a line.
+MATCH_MODES = ("search", "line", "start", "end")
+#: A pattern that takes longer than this on one line is stopped and reported (catastrophic backtracking).
+DEFAULT_TIMEOUT = 2.0
+_DIGITS = regex.compile(r"\d+")
+#: A line counts as repeated inside another only when the other is this many characters longer.
+_INSIDE_MARGIN = 10
+
+
+@dataclass(frozen=True)
+class Examples:
+    """Lines (or short documents) a rule must change, with an optional exact expected output, and must keep."""
+
+    change: tuple[str | tuple[str, str], ...] = ()
+    keep: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.change) + len(self.keep)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of a rule file. Field names are the YAML keys (``with`` is ``replacement`` here)."""
+
+    id: str
+    why: str
+    action: str = "drop"
+    pattern: str | None = None
+    literals: tuple[str, ...] = ()
+    match: str = "search"
+    ignore_case: bool = True
+    ignore_diacritics: bool = False
+    replacement: str = ""
+    first: int | None = None
+    last: int | None = None
+    max_words: int | None = None
+    min_words: int | None = None
+    after: tuple[str, ...] = ()
+    until: str | None = None
+    max_lines: int | None = None
+    similarity: float = 0.6
+    ignore_numbers: bool = False
+    inside: bool = False
+    not_first: int | None = None
+    max_share: float | None = None
+    examples: Examples = field(default_factory=Examples)
+    source: str = "<python>"
+    line: int = 0
+
+    @property
+    def where(self) -> str:
+        """``file:line`` of the rule's definition, for messages."""
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+    def regex_source(self) -> str | None:
+        """The regular expression this rule runs, before its match mode wraps it (``None``: no pattern)."""
+        if self.literals:
+            return "|".join(regex.escape(lit) for lit in self.literals)
+        return self.pattern
+
+    def compile(self) -> regex.Pattern[str] | None:
+        """Compile the pattern with its options; raise ``RuleError`` naming the rule when it is invalid."""
+        src = self.regex_source()
+        if src is None:
+            return None
+        if self.ignore_diacritics:
+            # Only non-ASCII letters are folded, so escapes such as \D or \S keep their meaning.
+            src = strip_marks(src)
+        wrapped = {
+            "search": "(?:{})",
+            "line": r"^\s*(?:{})\s*$",
+            "start": r"^\s*(?:{})",
+            "end": r"(?:{})\s*$",
+        }[self.match].format(src)
+        flags = regex.V0 | (regex.IGNORECASE if self.ignore_case else 0)
+        try:
+            return regex.compile(wrapped, flags)
+        except regex.error as exc:
+            raise RuleError(f"invalid regular expression: {exc}; check the pattern's brackets and escapes "
+                            "(YAML single quotes keep backslashes as written)",
+                            source=self.source, line=self.line, rule=self.id) from None
+
+
+class _Doc:
+    """The mutable state of one document while the rules run over it."""
+
+    __slots__ = ("by", "changes", "current", "folded", "keep", "lines", "record")
+
+    def __init__(self, lines: list[str], record: bool) -> None:
+        self.lines = lines  # as they came in (after normalization)
+        self.current = list(lines)  # after edits
+        self.keep = [bool(line.strip()) for line in lines]  # blank lines are never output
+        self.by: list[str | None] = [None] * len(lines)  # the rule that dropped each line
+        self.folded: list[str | None] = [None] * len(lines)
+        self.changes: list[Change] = []
+        self.record = record
+
+    def fold(self, i: int) -> str:
+        f = self.folded[i]
+        if f is None:
+            f = self.folded[i] = strip_marks(self.current[i])
+        return f
+
+    def drop(self, i: int, rule: str) -> None:
+        self.keep[i] = False
+        self.by[i] = rule
+        if self.record:
+            self.changes.append(Change(rule, i + 1, "drop", self.current[i]))
+
+    def edit(self, i: int, rule: str, new: str) -> None:
+        if self.record:
+            self.changes.append(Change(rule, i + 1, "edit", self.current[i], new))
+        self.current[i] = new
+        self.folded[i] = None
+        if not new.strip():
+            self.keep[i] = False
+            self.by[i] = rule
+
+    def kept(self) -> list[int]:
+        return [i for i, k in enumerate(self.keep) if k]
+
+
+class _Compiled:
+    """A rule with its pattern compiled and its conditions ready to test; built once per process."""
+
+    __slots__ = ("after", "pat", "rule", "timeout")
+
+    def __init__(self, rule: Rule, timeout: float | None) -> None:
+        self.rule = rule
+        self.pat = rule.compile()
+        self.after = frozenset(rule.after)
+        self.timeout = timeout
+
+    # -- conditions -------------------------------------------------------------------------------------
+    def _candidates(self, doc: _Doc) -> list[int]:
+        """Kept lines that satisfy the position, length and ``after`` conditions."""
+        r = self.rule
+        idx = doc.kept()
+        if r.not_first is not None:
+            idx = idx[r.not_first:]
+        if r.first is not None or r.last is not None:
+            n = len(idx)
+            lo = 0 if r.last is None else max(0, n - r.last)
+            hi = n if r.first is None else min(n, r.first)
+            if r.first is not None and r.last is not None:
+                # both given: a line qualifies when it is in either end of the document
+                idx = idx[:hi] + [i for i in idx[lo:] if i not in set(idx[:hi])]
+            else:
+                idx = idx[lo:hi]
+        if r.max_words is not None or r.min_words is not None:
+            hi_w = r.max_words if r.max_words is not None else 1 << 30
+            lo_w = r.min_words or 0
+            idx = [i for i in idx if lo_w <= word_count(doc.current[i]) <= hi_w]
+        if self.after:
+            idx = [i for i in idx if self._follows(doc, i)]
+        return idx
+
+    def _follows(self, doc: _Doc, i: int) -> bool:
+        """The previous non-blank line was dropped by one of the rules in ``after`` (or any rule: ``dropped``)."""
+        j = i - 1
+        while j >= 0 and not doc.lines[j].strip():
+            j -= 1
+        if j < 0 or doc.by[j] is None:
+            return False
+        return "dropped" in self.after or doc.by[j] in self.after
+
+    def _search(self, doc: _Doc, i: int) -> regex.Match[str] | None:
+        assert self.pat is not None
+        text = doc.fold(i) if self.rule.ignore_diacritics else doc.current[i]
+        try:
+            return self.pat.search(text, timeout=self.timeout)
+        except TimeoutError:
+            raise RuleTimeout(f"rule '{self.rule.id}' ({self.rule.where}) took more than {self.timeout:g}s "
+                              f"on line {i + 1}; simplify its pattern (nested repeats such as (a+)+ backtrack "
+                              "without end) or skip it with --skip " + self.rule.id) from None
+
+    def _matches(self, doc: _Doc, i: int) -> bool:
+        return self.pat is None or self._search(doc, i) is not None
+
+    # -- actions ----------------------------------------------------------------------------------------
+    def apply(self, doc: _Doc) -> None:
+        action = self.rule.action
+        if action == "drop":
+            hits = [i for i in self._candidates(doc) if self._matches(doc, i)]
+            if hits and self._within_share(doc, hits):
+                for i in hits:
+                    doc.drop(i, self.rule.id)
+        elif action in ("strip", "replace"):
+            for i in self._candidates(doc):
+                new = self._substitute(doc, i)
+                if new is not None and new != doc.current[i]:
+                    doc.edit(i, self.rule.id, new)
+        elif action == "block":
+            self._block(doc)
+        elif action == "repeat":
+            self._repeat(doc)
+        elif action == "echo":
+            self._echo(doc)
+
+    def _within_share(self, doc: _Doc, hits: list[int]) -> bool:
+        """``max_share``: a rule that would remove more than this share of the text left does not fire.
+
+        This is how a caption rule stands down on a photo story, where the captions are the article.
+        """
+        if self.rule.max_share is None:
+            return True
+        total = sum(len(doc.current[i]) for i in doc.kept())
+        removed = sum(len(doc.current[i]) for i in hits)
+        return total == 0 or removed / total <= self.rule.max_share
+
+    def _key(self, line: str) -> str:
+        key = fold_key(line)
+        if self.rule.ignore_numbers:
+            key = fold_key(_DIGITS.sub("", key))
+        return key
+
+    def _substitute(self, doc: _Doc, i: int) -> str | None:
+        assert self.pat is not None
+        if self._search(doc, i) is None:
+            return None
+        line = doc.current[i]
+        repl = self.rule.replacement if self.rule.action == "replace" else ""
+        if not self.rule.ignore_diacritics:
+            return self.pat.sub(repl, line, timeout=self.timeout)
+        # Matches were found on the folded line, which has the same offsets: splice the original.
+        out, pos = [], 0
+        for m in self.pat.finditer(doc.fold(i), timeout=self.timeout):
+            out.append(line[pos:m.start()])
+            out.append(repl)
+            pos = m.end()
+        out.append(line[pos:])
+        return "".join(out)
+
+    def _block(self, doc: _Doc) -> None:
+        r = self.rule
+        starts = [i for i in self._candidates(doc) if self._matches(doc, i)]
+        stop_pat = None
+        if r.until not in (None, "blank", "end"):
+            flags = regex.V0 | (regex.IGNORECASE if r.ignore_case else 0)
+            stop_pat = regex.compile(strip_marks(r.until) if r.ignore_diacritics else r.until, flags)
+        for s in starts:
+            if not doc.keep[s]:
+                continue  # already inside an earlier block of this rule
+            taken = 0
+            seen_text = False
+            for i in range(s, len(doc.lines)):
+                is_blank = not doc.lines[i].strip()
+                if i > s:
+                    if r.until == "blank" and is_blank and seen_text:
+                        break
+                    if stop_pat is not None and not is_blank:
+                        text = doc.fold(i) if r.ignore_diacritics else doc.current[i]
+                        if stop_pat.search(text, timeout=self.timeout):
+                            break
+                if is_blank:
+                    continue
+                if i > s:
+                    seen_text = True
+                if r.max_lines is not None and taken >= r.max_lines:
+                    break
+                taken += 1
+                if doc.keep[i]:
+                    doc.drop(i, r.id)
+
+    def _repeat(self, doc: _Doc) -> None:
+        """Drop a line whose folded form equals an earlier line's (the earlier copy stays).
+
+        With ``inside``, drop a line whose text stands inside a longer line of the document, before or
+        after it (a caption or pull quote that repeats a body sentence).
+        """
+        candidates = set(self._candidates(doc))
+        if self.rule.inside:
+            self._inside(doc, candidates)
+            return
+        seen: set[str] = set()
+        for i, line in enumerate(doc.current):
+            if not doc.lines[i].strip():
+                continue
+            key = self._key(line)
+            if not key:
+                continue
+            if key in seen and i in candidates and doc.keep[i] and self._matches(doc, i):
+                doc.drop(i, self.rule.id)
+            seen.add(key)
+
+    def _inside(self, doc: _Doc, candidates: set[int]) -> None:
+        # Containers are the lines still kept, so a caption that quotes the sapo does not take the sapo
+        # with it; a container must be clearly longer (a paragraph around the repeated sentence).
+        keys = {i: self._key(doc.current[i]) for i in doc.kept()}
+        for i in sorted(candidates):
+            key = keys.get(i)
+            if not key or not doc.keep[i] or not self._matches(doc, i):
+                continue
+            if any(j != i and doc.keep[j] and len(other) >= len(key) + _INSIDE_MARGIN and key in other
+                   for j, other in keys.items()):
+                doc.drop(i, self.rule.id)
+
+    def _echo(self, doc: _Doc) -> None:
+        """Drop two adjacent lines when the second nearly repeats the first (alt text and its caption)."""
+        cand = set(self._candidates(doc))
+        for i in range(len(doc.lines) - 1):
+            j = i + 1
+            if i not in cand or j not in cand or not (doc.keep[i] and doc.keep[j]):
+                continue
+            if " ".join(doc.current[i].split()) == " ".join(doc.current[j].split()):
+                continue  # an exact copy is a repeat (the first copy is kept), not an echo
+            a, b = self._key(doc.current[i]), self._key(doc.current[j])
+            if not a or not b:
+                continue
+            if difflib.SequenceMatcher(None, a.split(), b.split()).ratio() < self.rule.similarity:
+                continue
+            if self.pat is not None and not (self._matches(doc, i) or self._matches(doc, j)):
+                continue
+            doc.drop(i, self.rule.id)
+            doc.drop(j, self.rule.id)
+
+
+class RuleSet:
+    """An ordered, immutable list of rules plus normalization options: the cleaning pipeline.
+
+    Picklable: only the rule definitions travel; patterns are compiled again where the set is unpickled,
+    once per process.
+    """
+
+    def __init__(self, rules: Iterable[Rule] = (), *, normalize: NormalizeOptions | None = None,
+                 name: str = "custom", timeout: float | None = DEFAULT_TIMEOUT) -> None:
+        self._rules: tuple[Rule, ...] = tuple(rules)
+        self._options = normalize or NormalizeOptions()
+        self._name = name
+        self._timeout = timeout
+        ids = [r.id for r in self._rules]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            first = next(r for r in self._rules if r.id in dup)
+            raise RuleError(f"rule id is used twice; give each rule its own id (ids: {', '.join(sorted(dup))})",
+                            source=first.source, line=first.line, rule=first.id)
+        self._compiled = tuple(_Compiled(r, timeout) for r in self._rules)
+        self._normalizer = Normalizer(self._options)
+
+    # -- pickling: ship definitions, compile on arrival -------------------------------------------------
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self._rules, self._options, self._name, self._timeout))
+
+    # -- what it is -------------------------------------------------------------------------------------
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self._rules
+
+    @property
+    def options(self) -> NormalizeOptions:
+        return self._options
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self._rules)
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __repr__(self) -> str:
+        return f"<RuleSet {self._name!r}: {len(self._rules)} rules>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RuleSet):
+            return NotImplemented
+        return (self._rules, self._options) == (other._rules, other._options)
+
+    def __hash__(self) -> int:
+        return hash((self._rules, self._options))
+
+    # -- derived sets -----------------------------------------------------------------------------------
+    def without(self, *ids: str) -> RuleSet:
+        """The same set with the given rule ids switched off; an unknown id is an error with a suggestion."""
+        known = set(self.ids)
+        for rid in ids:
+            if rid not in known:
+                near = difflib.get_close_matches(rid, sorted(known), n=1)
+                hint = f" (did you mean '{near[0]}'?)" if near else "; `vnclean rules list` shows the ids"
+                raise RuleError(f"cannot skip unknown rule '{rid}'{hint}")
+        drop = set(ids)
+        return RuleSet([r for r in self._rules if r.id not in drop], normalize=self._options,
+                       name=self._name, timeout=self._timeout)
+
+    def with_options(self, **options: Any) -> RuleSet:
+        """The same rules with some normalization options changed (``tone_style="new"``, ``ascii=True``...)."""
+        import dataclasses
+
+        return RuleSet(self._rules, normalize=dataclasses.replace(self._options, **options),
+                       name=self._name, timeout=self._timeout)
+
+    def select(self, ids: Sequence[str], *, normalize: NormalizeOptions | None = None) -> RuleSet:
+        """A set of only these rules (in this set's order), e.g. to run one rule's examples."""
+        want = set(ids)
+        return RuleSet([r for r in self._rules if r.id in want], normalize=normalize or self._options,
+                       name=self._name, timeout=self._timeout)
+
+    # -- the pipeline -----------------------------------------------------------------------------------
+    def clean(self, text: str) -> str:
+        """Clean one document: the fast path, with no record of what changed."""
+        return self._run(text, record=False).text
+
+    def explain(self, text: str) -> Result:
+        """Clean one document and say why: every dropped or edited line with its rule id and line number."""
+        return self._run(text, record=True)
+
+    def _run(self, text: str, *, record: bool) -> Result:
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        lines = to_lines(text)
+        norm_changes: list[Change] = []
+        indents: list[str] | None = None
+        if lines:
+            joined = "\n".join(lines)
+            if record:
+                fixed, norm_changes = self._normalizer.explain(joined)
+            else:
+                fixed = self._normalizer.apply(joined)
+            if fixed is not joined and fixed != joined:
+                new_lines = fixed.split("\n")
+                if len(new_lines) == len(lines):
+                    indents = [line[:len(line) - len(line.lstrip())] for line in lines]
+                lines = new_lines
+        doc = _Doc(lines, record)
+        if indents is not None:
+            # Leading indentation is structure (indented related links), not text: normalization may
+            # tidy it, but the rules see it as it came; the output strips it anyway.
+            for i, lead in enumerate(indents):
+                if lead and not doc.current[i].startswith(lead):
+                    doc.current[i] = doc.lines[i] = lead + doc.current[i].lstrip()
+            norm_changes = [c for c in norm_changes if (c.after or "").strip() != c.before.strip()]
+        for c in self._compiled:
+            c.apply(doc)
+        out = to_output([doc.current[i] for i in doc.kept()])
+        if not record:
+            return Result(out)
+        changes = sorted(norm_changes + doc.changes, key=lambda c: c.line)
+        return Result(out, tuple(changes))
+
+
+def _rebuild(rules: tuple[Rule, ...], options: NormalizeOptions, name: str, timeout: float | None) -> RuleSet:
+    return RuleSet(rules, normalize=options, name=name, timeout=timeout)

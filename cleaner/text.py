@@ -1,0 +1,75 @@
+"""Small text helpers shared by the engine: diacritics folding that keeps offsets, line splitting, output form."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def _build_mark_table() -> dict[int, str]:
+    """Map every precomposed Latin letter with marks to its base letter, keeping case and length.
+
+    Length is kept (one character in, one out) so a folded line has the same offsets as the
+    original and a match found in the folded text points at the same characters.
+    """
+    table: dict[int, str] = {}
+    ranges = [(0x00C0, 0x024F), (0x1E00, 0x1EFF)]  # Latin-1 Supplement .. Latin Extended-B, Extended Additional
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            base = unicodedata.normalize("NFD", ch)[0]
+            if base != ch and base.isascii() and base.isalpha():
+                table[cp] = base
+    # đ/Đ have no decomposition; the look-alike eth (Ð/ð) is folded the same way so a rule
+    # written with "d" matches text that a scraper typed with an eth.
+    table[ord("\N{LATIN SMALL LETTER D WITH STROKE}")] = "d"
+    table[ord("\N{LATIN CAPITAL LETTER D WITH STROKE}")] = "D"
+    table[ord("\N{LATIN SMALL LETTER ETH}")] = "d"
+    table[ord("\N{LATIN CAPITAL LETTER ETH}")] = "D"
+    # Combining marks left over after NFC would break length-preserving folding if removed,
+    # so they are kept; NFC composes every Vietnamese letter, so they are rare.
+    return table
+
+
+_MARK_TABLE = _build_mark_table()
+
+
+def strip_marks(text: str) -> str:
+    """Remove Vietnamese (and other Latin) diacritics, keeping case and length: ``Tin Liên Quan`` -> ``Tin Lien Quan``.
+
+    >>> strip_marks("TIN LIÊN QUAN - Đọc thêm")
+    'TIN LIEN QUAN - Doc them'
+    """
+    return text.translate(_MARK_TABLE)
+
+
+def fold_key(line: str) -> str:
+    """The key two lines are compared by when deciding that one repeats the other.
+
+    Whitespace runs, case and diacritics are folded; so is trailing punctuation, which CMS
+    templates add or drop between a title and its copies.
+
+    >>> fold_key("  Đau bụng kéo  dài. ") == fold_key("đau bung keo dai")
+    True
+    """
+    return " ".join(strip_marks(line).casefold().split()).rstrip(" .:;,!?…|-–—")
+
+
+def word_count(line: str) -> int:
+    """Words as a reader counts them: runs of non-space characters."""
+    return len(line.split())
+
+
+def to_lines(text: str) -> list[str]:
+    """Split on any line ending (``\\r\\n``, ``\\r``, ``\\n``), dropping the empty string after a final newline."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def to_output(lines: list[str]) -> str:
+    """The output form: one paragraph per line, stripped, no blank lines, ``\\n`` endings, a final newline."""
+    kept = [s for s in (line.strip() for line in lines) if s]
+    return "\n".join(kept) + "\n" if kept else ""
