@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cleaner import __version__
-from cleaner.batch import DEFAULT_MAX_REMOVED, Job, Outcome, run
+from cleaner.batch import DEFAULT_MAX_REMOVED, Job, Outcome, fired_rules, guard, run
 from cleaner.errors import CleanerError, InputError
 from cleaner.files import decode, iter_inputs
 from cleaner.loader import load_rules
@@ -48,6 +48,18 @@ def _rules_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--skip", action="append", default=[], metavar="ID", help="switch a rule off by id; repeatable")
 
 
+def _share(text: str) -> float:
+    """``--max-removed``: a share between 0 and 1, or a percentage (``95%``)."""
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a share; give one between 0 and 1 (0.95) or a "
+                                         "percentage (95%)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vnclean", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
@@ -62,8 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="+", metavar="PATH", help="a file, a folder, or - for stdin")
     out = c.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="DIR", help="write cleaned files below DIR, mirroring the input tree")
-    out.add_argument("--in-place", action="store_true", help="rewrite changed files in place (atomically)")
-    c.add_argument("--check", action="store_true", help="write nothing; list files that would change, exit 1 if any")
+    out.add_argument("--in-place", action="store_true",
+                     help="rewrite changed files in place (atomically); print 'Fixing PATH' for each")
+    c.add_argument("--check", action="store_true",
+                   help="write nothing; list files that would change, exit 1 if any (combines with --diff)")
     c.add_argument("--diff", action="store_true", help="write nothing; print a unified diff of each change")
     c.add_argument("--explain", action="store_true",
                    help="print, per file, each removed or changed line with its line number and rule id")
@@ -79,9 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--legacy", choices=("off", "auto", *LEGACY_NAMES),
                    help="legacy Vietnamese encodings: detect (auto, default), force one, or off")
     c.add_argument("--ascii", action="store_true", help="fold the output to ASCII (Đảm bảo -> Dam bao), for keys")
-    c.add_argument("--max-removed", type=float, default=DEFAULT_MAX_REMOVED, metavar="SHARE",
-                   help=f"guard: do not write a file when cleaning removes more than this share of its text "
-                        f"(default {DEFAULT_MAX_REMOVED})")
+    c.add_argument("--max-removed", type=_share, default=DEFAULT_MAX_REMOVED, metavar="SHARE",
+                   help=f"guard: do not write a file that cleaning would empty or strip of more than this "
+                        f"share of its characters, e.g. 0.95 or 95%% (default {DEFAULT_MAX_REMOVED})")
     c.add_argument("--force", action="store_true", help="write even when the guard would hold a file back")
     c.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="worker processes (0 = all cores)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
@@ -127,6 +141,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
             _err("--check and --diff write nothing; drop -o/--in-place, or run them separately")
             return 2
     stdin = "-" in args.paths
+    if stdin and args.in_place:
+        _err("--in-place needs files; '-' (stdin) is cleaned to stdout")
+        return 2
     if stdin and len(args.paths) > 1:
         _err("'-' (stdin) cannot be combined with other paths")
         return 2
@@ -191,6 +208,8 @@ def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> Non
         return
     if o.status == "changed":
         report.changed += 1
+        if o.message:  # the guard would hold this file back were it written
+            print(f"vnclean: warning: {o.message}", file=sys.stderr)
         if args.in_place:
             print(f"Fixing {o.path}")
         elif args.check:
@@ -234,7 +253,14 @@ def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> in
     if args.check and changed:
         print("would change: <stdin>")
     if not (args.explain or args.diff or args.check):
-        sys.stdout.write(result.text)
+        reason = None if args.force else guard(text, result.text, args.max_removed)
+        if reason:
+            _err(f"<stdin>: not written: {reason}; rules that fired: "
+                 f"{', '.join(fired_rules(result.changes)) or 'none'}; check them with --explain, "
+                 "or --force to write anyway")
+            report.guarded, report.changed = 1, 0
+        else:
+            sys.stdout.write(result.text)
     report.seconds = time.perf_counter() - start
     if not args.quiet:
         print(f"vnclean: {report.summary()}", file=sys.stderr)

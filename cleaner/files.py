@@ -65,8 +65,9 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
 
     The text goes to a temporary file in the same folder, is flushed to disk, then renamed over the
     target with ``os.replace`` (atomic on POSIX and Windows). An existing file's permission bits are kept.
+    A symlink stays a symlink: its target is rewritten (renaming over the link would replace it).
     """
-    p = Path(path)
+    p = Path(os.path.realpath(path))
     p.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode: int | None = stat.S_IMODE(p.stat().st_mode)
