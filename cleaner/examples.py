@@ -1,4 +1,4 @@
-"""Run the ``examples`` a rule carries: lines it must change (optionally into an exact output) and must keep."""
+"""Run the ``examples`` a rule carries: lines it must change (maybe into an exact output) and must keep."""
 
 from __future__ import annotations
 

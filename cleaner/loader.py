@@ -1,4 +1,4 @@
-"""Read rule files: safe YAML with line numbers, validation with one-line errors, ``extends:``, shipped sets."""
+"""Read rule files: safe YAML with line numbers, one-line validation errors, ``extends:``, shipped sets."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ RULE_KEYS: dict[str, type | tuple[type, ...]] = {
     "id": str, "why": str, "pattern": str, "literals": list, "action": str, "match": str,
     "ignore_case": bool, "ignore_diacritics": bool, "with": str, "first": int, "last": int,
     "max_words": int, "min_words": int, "after": (str, list), "until": str, "max_lines": int,
-    "similarity": (float, int), "ignore_numbers": bool, "inside": bool, "not_first": int, "max_share": (float, int),
+    "similarity": (float, int), "ignore_numbers": bool, "ignore_match": bool, "until_longer": int,
+    "inside": bool, "not_first": int, "max_share": (float, int),
     "examples": dict,
 }
 _ID = regex.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -103,9 +104,10 @@ def _read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise RuleError(f"cannot read rule file: {exc.strerror}", source=str(path)) from None
     except UnicodeDecodeError as exc:
-        raise RuleError(f"rule file is not UTF-8 (byte {exc.start}); save it as UTF-8", source=str(path)) from None
+        raise RuleError(f"rule file is not UTF-8 (byte {exc.start}); save it as UTF-8",
+                        source=str(path)) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -159,7 +161,8 @@ def _parse_examples(raw: Any, err: Any) -> Examples:
     for item in raw.get("change") or []:
         if isinstance(item, str):
             change.append(item)
-        elif isinstance(item, dict) and set(item) == {"in", "out"} and all(isinstance(v, str) for v in item.values()):
+        elif (isinstance(item, dict) and set(item) == {"in", "out"}
+              and all(isinstance(v, str) for v in item.values())):
             change.append((item["in"], item["out"]))
         else:
             raise err("each 'examples.change' item is a line (text) or a mapping {in: text, out: text}")
@@ -207,7 +210,8 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
     if "literals" in raw and (not literals or not all(isinstance(x, str) and x for x in literals)):
         raise err("'literals' must be a non-empty list of lines (text)", "literals")
     if action in _NEEDS_PATTERN and "pattern" not in raw and not literals:
-        raise err(f"action '{action}' needs a 'pattern' (a regular expression) or 'literals' (a list of lines)")
+        raise err(f"action '{action}' needs a 'pattern' (a regular expression) "
+                  "or 'literals' (a list of lines)")
     if action == "replace" and "with" not in raw:
         raise err("action 'replace' needs 'with': the text that replaces each match")
     if "with" in raw and action != "replace":
@@ -217,9 +221,14 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
         until = "blank"
     if until is not None and action != "block":
         raise err("'until' only goes with action: block", "until")
+    if "until_longer" in raw and action != "block":
+        raise err("'until_longer' only goes with action: block", "until_longer")
+    if raw.get("ignore_match") and (action != "repeat" or "pattern" not in raw):
+        raise err("'ignore_match' goes with action: repeat and a 'pattern' "
+                  "(the part to leave out when comparing)", "ignore_match")
     if "max_share" in raw and not 0 < raw["max_share"] <= 1:
         raise err(f"'max_share' must be between 0 and 1, got {raw['max_share']}", "max_share")
-    for key in ("first", "last", "max_words", "min_words", "max_lines", "not_first"):
+    for key in ("first", "last", "max_words", "min_words", "max_lines", "not_first", "until_longer"):
         if key in raw and raw[key] < 1:
             raise err(f"'{key}' must be 1 or more, got {raw[key]}", key)
     similarity = float(raw.get("similarity", 0.6))
@@ -234,12 +243,16 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
         raise err("shipped rules need 'examples' with both 'change' and 'keep' lines")
     rule = Rule(
         id=rid, why=why.strip(), action=action, pattern=raw.get("pattern"), literals=tuple(literals),
-        match=match, ignore_case=raw.get("ignore_case", True), ignore_diacritics=raw.get("ignore_diacritics", False),
+        match=match, ignore_case=raw.get("ignore_case", True),
+        ignore_diacritics=raw.get("ignore_diacritics", False),
         replacement=raw.get("with", ""), first=raw.get("first"), last=raw.get("last"),
         max_words=raw.get("max_words"), min_words=raw.get("min_words"), after=after, until=until,
-        max_lines=raw.get("max_lines"), similarity=similarity, ignore_numbers=raw.get("ignore_numbers", False),
+        max_lines=raw.get("max_lines"), similarity=similarity,
+        ignore_numbers=raw.get("ignore_numbers", False),
+        ignore_match=raw.get("ignore_match", False), until_longer=raw.get("until_longer"),
         inside=raw.get("inside", False),
-        not_first=raw.get("not_first"), max_share=raw.get("max_share"), examples=examples, source=source, line=line,
+        not_first=raw.get("not_first"), max_share=raw.get("max_share"), examples=examples,
+        source=source, line=line,
     )
     rule.compile()  # invalid patterns fail here, with the rule's file and line
     if until not in (None, "blank", "end"):
@@ -319,8 +332,9 @@ def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
         rule = _parse_rule(item, source, n, require_examples=shipped)
         if rule.id in seen:
             prev = seen[rule.id]
-            raise RuleError(f"id '{rule.id}' is already used at {prev.where}; pick another id, or put it in "
-                            "'skip:' to replace the earlier rule", source=source, line=rule.line, rule=rule.id)
+            raise RuleError(f"id '{rule.id}' is already used at {prev.where}; pick another id, or put it "
+                            "in 'skip:' to replace the earlier rule",
+                            source=source, line=rule.line, rule=rule.id)
         seen[rule.id] = rule
         acc.rules.append(rule)
     acc.names.append(str(data.get("name") or path.stem))

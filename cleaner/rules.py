@@ -30,7 +30,7 @@ _INSIDE_MARGIN = 10
 
 @dataclass(frozen=True)
 class Examples:
-    """Lines (or short documents) a rule must change, with an optional exact expected output, and must keep."""
+    """Lines (or short documents) a rule must change, optionally into an exact output, and must keep."""
 
     change: tuple[str | tuple[str, str], ...] = ()
     keep: tuple[str, ...] = ()
@@ -61,6 +61,8 @@ class Rule:
     max_lines: int | None = None
     similarity: float = 0.6
     ignore_numbers: bool = False
+    ignore_match: bool = False
+    until_longer: int | None = None
     inside: bool = False
     not_first: int | None = None
     max_share: float | None = None
@@ -177,7 +179,7 @@ class _Compiled:
         return idx
 
     def _follows(self, doc: _Doc, i: int) -> bool:
-        """The previous non-blank line was dropped by one of the rules in ``after`` (or any rule: ``dropped``)."""
+        """The previous non-blank line was dropped by a rule in ``after`` (or by any rule: ``dropped``)."""
         j = i - 1
         while j >= 0 and not doc.lines[j].strip():
             j -= 1
@@ -192,8 +194,8 @@ class _Compiled:
             return self.pat.search(text, timeout=self.timeout)
         except TimeoutError:
             raise RuleTimeout(f"rule '{self.rule.id}' ({self.rule.where}) took more than {self.timeout:g}s "
-                              f"on line {i + 1}; simplify its pattern (nested repeats such as (a+)+ backtrack "
-                              "without end) or skip it with --skip " + self.rule.id) from None
+                              f"on line {i + 1}; simplify its pattern (nested repeats such as (a+)+ "
+                              "backtrack without end) or skip it with --skip " + self.rule.id) from None
 
     def _matches(self, doc: _Doc, i: int) -> bool:
         return self.pat is None or self._search(doc, i) is not None
@@ -230,6 +232,9 @@ class _Compiled:
         return total == 0 or removed / total <= self.rule.max_share
 
     def _key(self, line: str) -> str:
+        if self.rule.ignore_match and self.pat is not None:
+            # Compare what is left once the matched part (a counter such as " - 2") is taken out.
+            line = self.pat.sub("", strip_marks(line) if self.rule.ignore_diacritics else line)
         key = fold_key(line)
         if self.rule.ignore_numbers:
             key = fold_key(_DIGITS.sub("", key))
@@ -264,6 +269,7 @@ class _Compiled:
                 continue  # already inside an earlier block of this rule
             taken = 0
             seen_text = False
+            block: list[int] = []
             for i in range(s, len(doc.lines)):
                 is_blank = not doc.lines[i].strip()
                 if i > s:
@@ -276,11 +282,16 @@ class _Compiled:
                 if is_blank:
                     continue
                 if i > s:
+                    if r.until_longer is not None and word_count(doc.current[i]) > r.until_longer:
+                        break  # a body paragraph: the block of short teaser lines is over
                     seen_text = True
                 if r.max_lines is not None and taken >= r.max_lines:
                     break
                 taken += 1
                 if doc.keep[i]:
+                    block.append(i)
+            if self._within_share(doc, block):
+                for i in block:
                     doc.drop(i, r.id)
 
     def _repeat(self, doc: _Doc) -> None:
@@ -353,7 +364,8 @@ class RuleSet:
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
             first = next(r for r in self._rules if r.id in dup)
-            raise RuleError(f"rule id is used twice; give each rule its own id (ids: {', '.join(sorted(dup))})",
+            raise RuleError("rule id is used twice; give each rule its own id "
+                            f"(ids: {', '.join(sorted(dup))})",
                             source=first.source, line=first.line, rule=first.id)
         self._compiled = tuple(_Compiled(r, timeout) for r in self._rules)
         self._normalizer = Normalizer(self._options)
@@ -407,7 +419,7 @@ class RuleSet:
                        name=self._name, timeout=self._timeout)
 
     def with_options(self, **options: Any) -> RuleSet:
-        """The same rules with some normalization options changed (``tone_style="new"``, ``ascii=True``...)."""
+        """The same rules with some normalization options changed (``tone_style="new"``, ``ascii=True``)."""
         import dataclasses
 
         return RuleSet(self._rules, normalize=dataclasses.replace(self._options, **options),

@@ -1,4 +1,4 @@
-"""Small text helpers shared by the engine: diacritics folding that keeps offsets, line splitting, output form."""
+"""Text helpers for the engine: diacritics folding that keeps offsets, line splitting, the output form."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ def _build_mark_table() -> dict[int, str]:
     original and a match found in the folded text points at the same characters.
     """
     table: dict[int, str] = {}
-    ranges = [(0x00C0, 0x024F), (0x1E00, 0x1EFF)]  # Latin-1 Supplement .. Latin Extended-B, Extended Additional
+    # Latin-1 Supplement .. Latin Extended-B, and Latin Extended Additional (most Vietnamese letters)
+    ranges = [(0x00C0, 0x024F), (0x1E00, 0x1EFF)]
     for lo, hi in ranges:
         for cp in range(lo, hi + 1):
             ch = chr(cp)
@@ -34,7 +35,7 @@ _MARK_TABLE = _build_mark_table()
 
 
 def strip_marks(text: str) -> str:
-    """Remove Vietnamese (and other Latin) diacritics, keeping case and length: ``Tin Liên Quan`` -> ``Tin Lien Quan``.
+    """Remove Vietnamese (and other Latin) diacritics, keeping case and length: ``Liên`` -> ``Lien``.
 
     >>> strip_marks("TIN LIÊN QUAN - Đọc thêm")
     'TIN LIEN QUAN - Doc them'
@@ -60,7 +61,7 @@ def word_count(line: str) -> int:
 
 
 def to_lines(text: str) -> list[str]:
-    """Split on any line ending (``\\r\\n``, ``\\r``, ``\\n``), dropping the empty string after a final newline."""
+    """Split on any line ending (``\\r\\n``, ``\\r``, ``\\n``); no empty string after a final newline."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
