@@ -70,7 +70,7 @@ def resolve(name_or_path: str | os.PathLike[str], base: Path | None = None) -> P
 # -- YAML with line numbers ------------------------------------------------------------------------------
 
 
-class _Map(dict):  # type: ignore[type-arg]
+class _Map(dict[Any, Any]):
     """A YAML mapping that remembers the line of itself and of each key."""
 
     line: int = 0
@@ -327,7 +327,8 @@ def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
     for n, item in enumerate(rules_raw):
         if isinstance(item, dict):
             item_nfc = _Map(_nfc(dict(item)))
-            item_nfc.line, item_nfc.key_lines = item.line, item.key_lines
+            item_nfc.line = getattr(item, "line", 0)
+            item_nfc.key_lines = getattr(item, "key_lines", {})
             item = item_nfc
         rule = _parse_rule(item, source, n, require_examples=shipped)
         if rule.id in seen:
