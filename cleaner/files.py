@@ -128,7 +128,32 @@ def iter_inputs(paths: list[str], pattern: str = "*.txt") -> Iterator[Input | In
             yield InputError(f"{p}: no such file or folder; check the path")
 
 
+def _diff_lines(text: str) -> list[str]:
+    """Lines split on ``\\n`` only, each keeping its end (a CR stays visible before it, as git shows it)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def unified_diff(before: str, after: str, name: str) -> str:
-    """A unified diff between two texts, headed ``a/NAME`` and ``b/NAME`` as git shows it."""
-    return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                        fromfile=f"a/{name}", tofile=f"b/{name}"))
+    """A unified diff between two texts, headed ``a/NAME`` and ``b/NAME`` as git shows it.
+
+    A last line without a newline gets git's ``\\ No newline at end of file`` marker, so the
+    diff stays a patch that ``git apply`` and ``patch`` accept.
+
+    >>> print(unified_diff("Tin nóng\\nHà Nội", "Hà Nội\\n", "x.txt"), end="")
+    --- a/x.txt
+    +++ b/x.txt
+    @@ -1,2 +1 @@
+    -Tin nóng
+    -Hà Nội
+    \\ No newline at end of file
+    +Hà Nội
+    """
+    out: list[str] = []
+    for line in difflib.unified_diff(_diff_lines(before), _diff_lines(after),
+                                     fromfile=f"a/{name}", tofile=f"b/{name}"):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
