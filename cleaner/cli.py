@@ -34,6 +34,7 @@ examples:
   vnclean clean --in-place --rules vn-news --rules my-site.yaml corpus/
   vnclean rules list                         every rule: id, why, file
   vnclean rules test my-site.yaml            run a rule file's examples
+  vnclean learn corpus/ -o learned.yaml      propose rules for lines repeated across the corpus
 """
 
 #: Legacy Vietnamese font encodings; ``--encoding`` with one of these sets the legacy fix, not the codec.
@@ -107,7 +108,46 @@ def build_parser() -> argparse.ArgumentParser:
     rt = rsub.add_parser("test", help="run the examples of rule files (default: the shipped sets)")
     rt.add_argument("files", nargs="*", metavar="FILE", help="rule files or shipped set names")
     rt.add_argument("-q", "--quiet", action="store_true", help="only failures and the total")
+    _learn_args(sub)
     return parser
+
+
+def _learn_args(sub: Any) -> None:
+    from cleaner.learn import LearnOptions
+
+    d = LearnOptions()
+    le = sub.add_parser("learn", help="propose rules for boilerplate repeated across a corpus",
+                        description="Find lines and line shapes (numbers, dates, names varying) repeated "
+                                    "across many documents and write them as a rule file with examples, to "
+                                    "review, test (vnclean rules test FILE) and use with --rules.")
+    le.add_argument("paths", nargs="+", metavar="PATH",
+                    help="text files, folders, or JSONL files (.jsonl, .jsonl.gz)")
+    le.add_argument("-o", "--output", metavar="FILE", help="write the rule file here (default: stdout)")
+    le.add_argument("--min-docs", type=int, default=d.min_docs, metavar="N",
+                    help=f"propose a line only if at least N documents have it (default {d.min_docs})")
+    le.add_argument("--min-share", type=float, default=d.min_share, metavar="F",
+                    help=f"... and at least this share of the documents (default {d.min_share})")
+    le.add_argument("--max-article-hits", type=int, default=d.max_article_hits, metavar="N",
+                    help="reject a candidate that removes more than N lines the base rules keep as article "
+                         f"text (default {d.max_article_hits})")
+    le.add_argument("--rules", action="append", metavar="NAME|FILE",
+                    help="the rules the learned file will run after (default: vn-news); what they already "
+                         "remove is not proposed again, what they keep is the article text candidates are "
+                         "checked against")
+    le.add_argument("--include-covered", action="store_true",
+                    help="also propose what the base rules already remove (for a file used on its own)")
+    le.add_argument("--glob", default="*.txt", metavar="PATTERN",
+                    help="files to take from folders (default: *.txt)")
+    le.add_argument("--exclude", action="append", metavar="PATTERN",
+                    help="file names not to learn from; repeatable (default: *.gold.txt)")
+    le.add_argument("--text-field", default="text", metavar="NAME",
+                    help="JSONL field holding the text (default: text)")
+    le.add_argument("--sample-docs", type=int, default=d.sample_docs, metavar="N",
+                    help="documents kept for the safety check and the must-keep examples "
+                         f"(default {d.sample_docs})")
+    le.add_argument("--explain", action="store_true",
+                    help="print every candidate: proposed or rejected, and why")
+    le.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
 
 
 def _load(args: argparse.Namespace) -> RuleSet:
@@ -319,6 +359,54 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 2
 
 
+def cmd_learn(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from cleaner.files import write_atomic
+    from cleaner.learn import DEFAULT_EXCLUDE, LearnOptions, iter_documents, learn
+
+    out = Path(args.output) if args.output else None
+    if out is not None and out.is_dir():
+        _err(f"-o {out}: is a folder; -o takes the rule file to write (learned.yaml)")
+        return 2
+    options = dataclasses.replace(LearnOptions(), min_docs=args.min_docs, min_share=args.min_share,
+                                  max_article_hits=args.max_article_hits,
+                                  include_covered=args.include_covered, sample_docs=args.sample_docs)
+    base = load_rules(*(args.rules or ["vn-news"]))
+    failed = 0
+
+    def texts() -> Any:
+        nonlocal failed
+        for doc in iter_documents(args.paths, glob=args.glob, exclude=args.exclude or DEFAULT_EXCLUDE,
+                                  text_field=args.text_field):
+            if isinstance(doc, InputError):
+                failed += 1
+                _err(str(doc))
+                continue
+            yield doc.text
+
+    start = time.perf_counter()
+    learned = learn(texts(), base=base, options=options)
+    if args.explain:
+        for c in learned.accepted:
+            print(f"proposed  {c.kind:<5} {c.docs:>6} docs ({c.share:.1%})  {c.samples[0][:90]}")
+        for r in learned.rejected:
+            c = r.candidate
+            print(f"rejected  {c.kind:<5} {c.docs:>6} docs ({c.share:.1%})  {c.samples[0][:90]}"
+                  f"  -- {r.reason}")
+    text = learned.to_yaml()
+    if out is None:
+        if not args.explain:
+            sys.stdout.write(text)
+    elif not learned.rules and out.exists():
+        print(f"vnclean: nothing learned; {out} left as it was", file=sys.stderr)
+    else:
+        write_atomic(out, text)
+    if not args.quiet:
+        print(f"vnclean: {learned.summary()} ({time.perf_counter() - start:.1f}s)", file=sys.stderr)
+    return 2 if failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -330,6 +418,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_clean(args)
         if args.command == "rules":
             return cmd_rules(args)
+        if args.command == "learn":
+            return cmd_learn(args)
     except CleanerError as exc:
         _err(str(exc))
         return 2
