@@ -69,10 +69,11 @@ _BYTE_TRIGGER = re.compile(
     "[\x02\x05\x06\x14\x19\x1e\x80-\x9f\xa1-\xa8\xaa\xac\xad\xaf\xb2-\xb6\xb8-\xba\xbc-\xbf"
     "ÄÅÆÇËÎÏÐÑÖØÛÜÞßäåæçëîïðñöøûüþÿ\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192]"
 )
-_VIQR_TRIGGER = re.compile(
-    r"[aAeEoO]\^|[aAoOuU][(+][`'?~.]?[A-Za-z]|[aeiouyAEIOUY][`'~][A-Za-z]|\b[dD][dD][aeiouyAEIOUY]"
-)
-LEGACY_TRIGGER = _BYTE_TRIGGER
+# VIQR text is ASCII, so it is found by marks no English sentence puts after a letter: almost
+# every Vietnamese sentence has a circumflex (^), horn (+), grave (`) or tilde (~).
+_VIQR_TRIGGER = re.compile(r"[\^+`~](?<=[A-Za-z].)")
+#: Every character that can start legacy evidence, as one class for the pipeline's rare scan.
+LEGACY_RARE = _BYTE_TRIGGER.pattern[1:-1] + "\\^+`~"
 _TRIGGERS = {"vni": _BYTE_TRIGGER, "tcvn3": _BYTE_TRIGGER, "viscii": _BYTE_TRIGGER, "viqr": _VIQR_TRIGGER}
 
 _EDGE = re.compile(r"^[^\w\u00a1-\u00bf]+|[^\w\u00a1-\u00bf]+$")
@@ -128,7 +129,7 @@ class LegacyFix:
         self.names = tuple(DECODERS) if mode == "auto" else (mode,)
 
     def triggered(self, text: str) -> bool:
-        return any(_TRIGGERS[name].search(text) for name in self.names)
+        return any(trigger.search(text) for trigger in {_TRIGGERS[name] for name in self.names})
 
     def __call__(self, text: str) -> str:
         if self.mode == "off" or not self.triggered(text):

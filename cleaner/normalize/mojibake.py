@@ -15,6 +15,11 @@ _CONT = (
 # C2-C6 (Latin-1 letters, đ, ơ, ư), CC-CD (combining tone marks), E1 (ạ…ỹ), E2 (quotes, dashes).
 # Each must be followed by a continuation byte, which ordinary Vietnamese never does.
 MOJIBAKE_TRIGGER = re.compile(f"[ÂÃÄÅÆÌÍáâ][{_CONT}]")
+# Characters of which every Vietnamese mojibake holds at least one (Ã Ä Å Æ lead the
+# sequences of à…ý, ă, đ, ĩ, ũ, ơ, ư; º » follow the á of ạ…ỹ; € ‚ ƒ ‰ and C1 controls
+# follow â, Ì, Í in quotes and tone marks) and ordinary Vietnamese text almost never does.
+# "Â" alone (a double-encoded no-break space) is not enough evidence to pay for ftfy.
+MOJIBAKE_RARE = "ÃÄÅÆº»€‚ƒ‰\x80-\x9f"
 
 # ftfy with settings for news text: repair encodings only and change nothing else.
 _CONFIG = ftfy.TextFixerConfig(

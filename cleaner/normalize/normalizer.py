@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -9,9 +10,9 @@ from collections.abc import Callable
 from cleaner.report import Change
 
 from .ascii import fold_ascii
-from .legacy import LEGACY_TRIGGER, LegacyFix
+from .legacy import LEGACY_RARE, LegacyFix
 from .lookalike import LOOKALIKE_TRIGGER, fix_lookalikes
-from .mojibake import MOJIBAKE_TRIGGER, fix_mojibake
+from .mojibake import MOJIBAKE_RARE, fix_mojibake
 from .options import NormalizeOptions
 from .spaces import INVISIBLE_TRIGGER, fix_invisible, fix_spaces
 from .tones import candidate_pattern, fix_tones
@@ -25,12 +26,12 @@ _RARE = re.compile(
     "["
     + "".join(
         p.pattern[1:-1]  # each trigger is a single character class: join their contents
-        for p in (LEGACY_TRIGGER, INVISIBLE_TRIGGER, LOOKALIKE_TRIGGER, COMBINING_TRIGGER)
+        for p in (INVISIBLE_TRIGGER, LOOKALIKE_TRIGGER, COMBINING_TRIGGER)
     )
-    + MOJIBAKE_TRIGGER.pattern[1:MOJIBAKE_TRIGGER.pattern.index("]")]  # its lead bytes
+    + LEGACY_RARE
+    + MOJIBAKE_RARE
     + "]"
 )
-_TOKEN = re.compile(r"\S+|\s+")
 
 
 class Normalizer:
@@ -47,21 +48,25 @@ class Normalizer:
         style = opts.tone_style
         legacy = LegacyFix(opts.legacy)
         # (name, fix, rare): rare fixes only run when the text holds one of their characters.
-        steps: list[tuple[str, Fix, bool]] = [("unicode", fix_unicode, False)]
+        # (name, fix, gate): a gated fix runs only when the text holds a character of its gate
+        # class (found by the one rare-character scan); None means it always runs.  NFC itself
+        # runs before the steps, so the unicode step only repairs leftover combining marks.
+        steps: list[tuple[str, Fix, re.Pattern[str] | None]] = [
+            ("unicode", fix_unicode, COMBINING_TRIGGER)
+        ]
         if opts.mojibake:
-            steps.append(("mojibake", fix_mojibake, True))  # bytes before characters
+            steps.append(("mojibake", fix_mojibake, _class(MOJIBAKE_RARE)))  # bytes before characters
         if opts.legacy != "off":
-            # VIQR is plain ASCII, so it cannot hide behind the rare-character scan.
-            steps.append(("legacy", legacy, opts.legacy not in ("auto", "viqr")))
+            steps.append(("legacy", legacy, _class(LEGACY_RARE)))
         if opts.invisible:
-            steps.append(("invisible", fix_invisible, True))  # after TCVN3: its ư is U+00AD
+            steps.append(("invisible", fix_invisible, INVISIBLE_TRIGGER))  # after TCVN3: its ư is U+00AD
         if opts.lookalikes:
-            steps.append(("lookalike", fix_lookalikes, True))
-        steps.append(("tone", lambda text: fix_tones(text, tones, style), False))
+            steps.append(("lookalike", fix_lookalikes, LOOKALIKE_TRIGGER))
+        steps.append(("tone", lambda text: fix_tones(text, tones, style), None))
         if opts.spaces:
-            steps.append(("spaces", fix_spaces, False))
+            steps.append(("spaces", fix_spaces, None))
         if opts.ascii:
-            steps.append(("ascii", fold_ascii, False))
+            steps.append(("ascii", fold_ascii, None))
         self._steps = steps
 
     def __reduce__(self) -> tuple[type[Normalizer], tuple[NormalizeOptions]]:
@@ -72,10 +77,12 @@ class Normalizer:
 
     def apply(self, text: str) -> str:
         """Return the normalized text; line breaks stay where they were (``\\r\\n`` → ``\\n``)."""
-        text = unicodedata.normalize("NFC", _LINE_ENDS.sub("\n", text))
-        rare = _RARE.search(text) is not None
-        for _name, fix, is_rare in self._steps:
-            if rare or not is_rare:
+        if "\r" in text:
+            text = _LINE_ENDS.sub("\n", text)
+        text = unicodedata.normalize("NFC", text)  # so the scan below sees composed text
+        found = "".join(set(_RARE.findall(text)))
+        for _name, fix, gate in self._steps:
+            if gate is None or (found and gate.search(found)):
                 text = fix(text)
         return text
 
@@ -83,12 +90,16 @@ class Normalizer:
         """Return the normalized text and one ``Change`` per fixed span, in pipeline order."""
         text = _LINE_ENDS.sub("\n", text)
         changes: list[Change] = []
-        for name, fix, _rare in self._steps:
+        for name, fix, _gate in self._steps:
             fixed = fix(text)
             if fixed != text:
                 changes.extend(_line_changes(f"normalize.{name}", text, fixed))
                 text = fixed
         return text, changes
+
+
+def _class(chars: str) -> re.Pattern[str]:
+    return re.compile(f"[{chars}]")
 
 
 def _line_changes(rule: str, before: str, after: str) -> list[Change]:
@@ -103,21 +114,18 @@ def _line_changes(rule: str, before: str, after: str) -> list[Change]:
 
 
 def _spans(old: str, new: str) -> list[tuple[str, str]]:
-    """The changed words of a line, side by side; or one span around all changes."""
-    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
-    if len(old_tokens) == len(new_tokens):
-        pairs = [(b, a) for b, a in zip(old_tokens, new_tokens, strict=True) if b != a]
-        if all(not b.isspace() for b, _ in pairs):
-            return pairs
-    start = 0
-    while start < min(len(old), len(new)) and old[start] == new[start]:
-        start += 1
-    end = 0
-    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
-        end += 1
-    # widen to whole words so the user sees the word that changed
-    while start > 0 and not old[start - 1].isspace():
-        start -= 1
-    while end > 0 and not old[len(old) - end].isspace():
-        end -= 1
-    return [(old[start : len(old) - end], new[start : len(new) - end])]
+    """Each changed stretch of a line, widened to the words around it so a reader sees the word."""
+    ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    spans: list[list[int]] = []
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            continue
+        while i1 > 0 and j1 > 0 and old[i1 - 1] != " ":
+            i1, j1 = i1 - 1, j1 - 1
+        while i2 < len(old) and j2 < len(new) and old[i2] != " ":
+            i2, j2 = i2 + 1, j2 + 1
+        if spans and i1 <= spans[-1][1]:
+            spans[-1][1], spans[-1][3] = max(i2, spans[-1][1]), max(j2, spans[-1][3])
+        else:
+            spans.append([i1, i2, j1, j2])
+    return [(old[i1:i2], new[j1:j2]) for i1, i2, j1, j2 in spans]

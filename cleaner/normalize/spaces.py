@@ -19,39 +19,64 @@ _ZWJ = "\N{ZERO WIDTH JOINER}"
 _EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff\N{VARIATION SELECTOR-16}"
 
 INVISIBLE_TRIGGER = re.compile(f"[{SPACE_LIKE}{REMOVABLE}{_ZWJ}]")
+_INVISIBLE = re.compile(f"[{SPACE_LIKE}{REMOVABLE}]+")
 _SPACE_LIKE = re.compile(f"[{SPACE_LIKE}]")
-_REMOVABLE = re.compile(f"[{REMOVABLE}]+|(?<![{_EMOJI}]){_ZWJ}|{_ZWJ}(?![{_EMOJI}])")
+_STRAY_ZWJ = re.compile(f"(?<![{_EMOJI}]){_ZWJ}|{_ZWJ}(?![{_EMOJI}])")
 
 
 def fix_invisible(text: str) -> str:
     """Turn fixed-width spaces into spaces and drop zero-width and bidi characters."""
     if not INVISIBLE_TRIGGER.search(text):
         return text
-    return _REMOVABLE.sub("", _SPACE_LIKE.sub(" ", text))
+    # one pass: a run of invisible characters becomes one space if it held a space, else nothing
+    text = _INVISIBLE.sub(lambda m: " " if _SPACE_LIKE.search(m.group()) else "", text)
+    return _STRAY_ZWJ.sub("", text) if _ZWJ in text else text
 
 
 _OPENING = "([{“‘«"
 _CLOSING = ")]}”»"
 # A space before , ; : ! ? . is a typing error only when the mark ends the word it follows:
 # "a , b" and "Tại sao ?" are fixed; ".NET", " :)" , "10 :30" or an ellipsis "..." are not
-# (the mark is followed by a letter, digit, bracket or another dot).
-_SPACE_BEFORE_MARK = re.compile(r"(?<=\S) +(?=(?:[,;:!?]+|\.(?!\.))(?:[\s\"”’»]|$))")
-_SPACE_BEFORE_CLOSING = re.compile(f"(?<=\\S) +(?=[{re.escape(_CLOSING)}])")
-_SPACE_AFTER_OPENING = re.compile(f"(?<=[{re.escape(_OPENING)}]) +(?=\\S)")
-_RUN = re.compile(r"(?<=\S)  +(?=\S)")
-_EDGES = re.compile(r"^[ \t]+|[ \t]+$", re.MULTILINE)
-SPACES_TRIGGER = re.compile(
-    r"  |^[ \t]|[ \t]$| [,.;:!?" + re.escape(_CLOSING) + "]|[" + re.escape(_OPENING) + "] ",
-    re.MULTILINE,
+# (the mark is followed by a letter, digit, bracket or another dot).  Every pattern starts with
+# a literal or a single class so the regex engine can skip ahead in C.
+_SPACE_BEFORE_MARK = re.compile(r" (?=(?:[,;:!?]+|\.(?!\.))(?:[\s\"”’»]|$))")
+_SPACE_BEFORE_CLOSING = re.compile(f" (?=[{re.escape(_CLOSING)}])")
+_SPACE_AFTER_OPENING = re.compile(f"([{re.escape(_OPENING)}]) (?=\\S)")
+_RUN = re.compile(" {2,}")
+# What can need fixing: two spaces, a space at a line edge, a space before a mark or closing
+# bracket, a space after an opening bracket, a tab.  Each pattern starts with a literal or a
+# class of rare characters, so the regex engine skips ahead in C instead of stopping at every
+# space.
+_FINDERS = (
+    re.compile("  "),
+    re.compile(" \n"),
+    re.compile("\n[ \t]"),
+    re.compile("[,.;:!?" + re.escape(_CLOSING) + "](?<= .)"),
+    re.compile("[" + re.escape(_OPENING) + "] "),
 )
+SPACES_TRIGGER = re.compile("|".join(p.pattern for p in _FINDERS) + "|\t")
+
+
+_NEEDS_MORE = re.compile(" [ ,.;:!?" + re.escape(_CLOSING) + "]|[" + re.escape(_OPENING) + "] ")
+
+
+def _fix_line(line: str) -> str:
+    line = line.strip(" \t")
+    if not _NEEDS_MORE.search(line):
+        return line  # most lines found only need their edges stripped
+    line = _RUN.sub(" ", line)
+    line = _SPACE_BEFORE_MARK.sub("", line)
+    line = _SPACE_AFTER_OPENING.sub(r"\1", line)
+    return _SPACE_BEFORE_CLOSING.sub("", line)
 
 
 def fix_spaces(text: str) -> str:
     """Collapse runs of spaces, strip line edges, and fix spacing at punctuation and brackets."""
-    if not SPACES_TRIGGER.search(text):
+    if not (
+        any(finder.search(text) for finder in _FINDERS)
+        or "\t" in text
+        or text[:1] == " "
+        or text[-1:] == " "
+    ):
         return text
-    text = _EDGES.sub("", text)
-    text = _RUN.sub(" ", text)
-    text = _SPACE_BEFORE_MARK.sub("", text)
-    text = _SPACE_AFTER_OPENING.sub("", text)
-    return _SPACE_BEFORE_CLOSING.sub("", text)
+    return "\n".join(map(_fix_line, text.split("\n")))

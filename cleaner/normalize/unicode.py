@@ -10,9 +10,9 @@ from .syllable import TONE_MARKS
 _MODIFIERS = "\N{COMBINING CIRCUMFLEX ACCENT}\N{COMBINING BREVE}\N{COMBINING HORN}"
 _VIETNAMESE_MARKS = frozenset(_MODIFIERS + "".join(TONE_MARKS))
 COMBINING_TRIGGER = re.compile("[\u0300-\u036f]")
-# A letter followed by two or more combining marks is left after NFC only when the marks
+# A letter still followed by combining marks after NFC is one whose marks
 # are in an order (or number) that cannot compose: e + acute + circumflex, or an acute twice.
-_CLUSTER = re.compile("([^\\W\\d_])([\u0300-\u036f]{2,})")
+_CLUSTER = re.compile("([^\\W\\d_])([\u0300-\u036f]+)")
 
 
 def _reorder(match: re.Match[str]) -> str:
