@@ -24,6 +24,7 @@ RULE_KEYS: dict[str, type | tuple[type, ...]] = {
     "ignore_case": bool, "ignore_diacritics": bool, "with": str, "first": int, "last": int,
     "max_words": int, "min_words": int, "after": (str, list), "until": str, "max_lines": int,
     "similarity": (float, int), "ignore_numbers": bool, "ignore_match": bool, "until_longer": int,
+    "outside_body": int,
     "inside": bool, "not_first": int, "max_share": (float, int),
     "examples": dict,
 }
@@ -228,7 +229,8 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
                   "(the part to leave out when comparing)", "ignore_match")
     if "max_share" in raw and not 0 < raw["max_share"] <= 1:
         raise err(f"'max_share' must be between 0 and 1, got {raw['max_share']}", "max_share")
-    for key in ("first", "last", "max_words", "min_words", "max_lines", "not_first", "until_longer"):
+    for key in ("first", "last", "max_words", "min_words", "max_lines", "not_first", "until_longer",
+                "outside_body"):
         if key in raw and raw[key] < 1:
             raise err(f"'{key}' must be 1 or more, got {raw[key]}", key)
     similarity = float(raw.get("similarity", 0.6))
@@ -250,6 +252,7 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
         max_lines=raw.get("max_lines"), similarity=similarity,
         ignore_numbers=raw.get("ignore_numbers", False),
         ignore_match=raw.get("ignore_match", False), until_longer=raw.get("until_longer"),
+        outside_body=raw.get("outside_body"),
         inside=raw.get("inside", False),
         not_first=raw.get("not_first"), max_share=raw.get("max_share"), examples=examples,
         source=source, line=line,

@@ -63,6 +63,7 @@ class Rule:
     ignore_numbers: bool = False
     ignore_match: bool = False
     until_longer: int | None = None
+    outside_body: int | None = None
     inside: bool = False
     not_first: int | None = None
     max_share: float | None = None
@@ -174,9 +175,23 @@ class _Compiled:
             hi_w = r.max_words if r.max_words is not None else 1 << 30
             lo_w = r.min_words or 0
             idx = [i for i in idx if lo_w <= word_count(doc.current[i]) <= hi_w]
+        if r.outside_body is not None:
+            idx = self._outside_body(doc, idx)
         if self.after:
             idx = [i for i in idx if self._follows(doc, i)]
         return idx
+
+    def _outside_body(self, doc: _Doc, idx: list[int]) -> list[int]:
+        """Lines above the first or below the last paragraph of ``outside_body`` words: header and footer.
+
+        A short bulleted list between two paragraphs is part of the story; the same bullets above the
+        lead or under the last paragraph are the page's menus.
+        """
+        assert self.rule.outside_body is not None
+        body = [i for i in doc.kept() if word_count(doc.current[i]) >= self.rule.outside_body]
+        if not body:
+            return idx
+        return [i for i in idx if i < body[0] or i > body[-1]]
 
     def _follows(self, doc: _Doc, i: int) -> bool:
         """The previous non-blank line was dropped by a rule in ``after`` (or by any rule: ``dropped``)."""
