@@ -82,7 +82,8 @@ _EDGE = re.compile(r"^[^\w\u00a1-\u00bf]+|[^\w\u00a1-\u00bf]+$")
 _MIN_CHANGED = 2  # words the decoding must change in one paragraph
 _MIN_CHANGED_SHARE = 0.2  # ... as a share of its words
 _MIN_VALID_AFTER = 0.8  # share of changed words that must then be Vietnamese syllables
-_MAX_VALID_BEFORE = 0.5  # ... and that may already have been syllables before
+# ... and more of them must be syllables after decoding than before (a VNI "Hoà" or "phoá"
+# happens to be spelled like a syllable; Vietnamese capitals read as TCVN3 stay syllables).
 _MIN_LINE_VALID = 0.6  # share of all words that are syllables after decoding
 
 
@@ -113,7 +114,7 @@ def _confident(line: str, decoded: str, *, short_ok: bool) -> bool:
         return False
     if changed / words < _MIN_CHANGED_SHARE:
         return False
-    if valid_after < _MIN_VALID_AFTER * changed or valid_before > _MAX_VALID_BEFORE * changed:
+    if valid_after < _MIN_VALID_AFTER * changed or valid_after <= valid_before:
         return False
     if valid_line < _MIN_LINE_VALID * words:
         return False

@@ -20,6 +20,8 @@ from .unicode import COMBINING_TRIGGER, fix_unicode
 
 Fix = Callable[[str], str]
 _LINE_ENDS = re.compile(r"\r\n?")
+#: Extra passes when a fix uncovers work for an earlier one; real text needs at most one.
+_MAX_PASSES = 3
 # One character class holding every character that can make a "rare" fix do anything; clean
 # text fails this single scan and skips those fixes entirely.
 _RARE = re.compile(
@@ -79,22 +81,39 @@ class Normalizer:
         """Return the normalized text; line breaks stay where they were (``\\r\\n`` → ``\\n``)."""
         if "\r" in text:
             text = _LINE_ENDS.sub("\n", text)
+        text, rare = self._apply_once(text)
+        # A later fix can uncover work for an earlier one (dropping a zero-width space joins a
+        # letter to its tone mark, or closes up a mojibake sequence): repeat until a pass
+        # changes nothing, so normalizing twice gives what normalizing once gave.  Only text
+        # that held rare characters can need this.
+        for _ in range(_MAX_PASSES if rare else 0):
+            again, _ = self._apply_once(text)
+            if again == text:
+                break
+            text = again
+        return text
+
+    def _apply_once(self, text: str) -> tuple[str, bool]:
         text = unicodedata.normalize("NFC", text)  # so the scan below sees composed text
         found = "".join(set(_RARE.findall(text)))
         for _name, fix, gate in self._steps:
             if gate is None or (found and gate.search(found)):
                 text = fix(text)
-        return text
+        return text, bool(found)
 
     def explain(self, text: str) -> tuple[str, list[Change]]:
         """Return the normalized text and one ``Change`` per fixed span, in pipeline order."""
         text = _LINE_ENDS.sub("\n", text)
         changes: list[Change] = []
-        for name, fix, _gate in self._steps:
-            fixed = fix(text)
-            if fixed != text:
-                changes.extend(_line_changes(f"normalize.{name}", text, fixed))
-                text = fixed
+        for _ in range(1 + _MAX_PASSES):  # repeated as in ``apply``, until a pass changes nothing
+            before = text
+            for name, fix, _gate in self._steps:
+                fixed = fix(text)
+                if fixed != text:
+                    changes.extend(_line_changes(f"normalize.{name}", text, fixed))
+                    text = fixed
+            if text == before:
+                break
         return text, changes
 
 
