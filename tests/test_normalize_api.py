@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.normalize import Normalizer, NormalizeOptions, fold_ascii, normalize
+from cleaner.normalize import NormalizeOptions, Normalizer, fold_ascii, normalize
 from cleaner.report import Change
 
 ROOT = Path(__file__).resolve().parent.parent

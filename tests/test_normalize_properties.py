@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.normalize import Normalizer, NormalizeOptions, fold_ascii
+from cleaner.normalize import NormalizeOptions, Normalizer, fold_ascii
 
 OLD = Normalizer()
 NEW = Normalizer(NormalizeOptions(tone_style="new"))
