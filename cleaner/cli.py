@@ -292,15 +292,18 @@ def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> in
         sys.stdout.write(unified_diff(text, result.text, "<stdin>"))
     if args.check and changed:
         print("would change: <stdin>")
-    if not (args.explain or args.diff or args.check):
-        reason = None if args.force else guard(text, result.text, args.max_removed)
-        if reason:
-            _err(f"<stdin>: not written: {reason}; rules that fired: "
-                 f"{', '.join(fired_rules(result.changes)) or 'none'}; check them with --explain, "
-                 "or --force to write anyway")
-            report.guarded, report.changed = 1, 0
-        else:
-            sys.stdout.write(result.text)
+    reason = None if args.force else guard(text, result.text, args.max_removed)
+    fired = ", ".join(fired_rules(result.changes)) or "none"
+    if args.explain or args.diff or args.check:
+        if reason:  # nothing is written; say what a write would do, as for files
+            print(f"vnclean: warning: <stdin>: would not be written: {reason}; rules that fired: {fired}",
+                  file=sys.stderr)
+    elif reason:
+        _err(f"<stdin>: not written: {reason}; rules that fired: {fired}; check them with --explain, "
+             "or --force to write anyway")
+        report.guarded, report.changed = 1, 0
+    else:
+        sys.stdout.write(result.text)
     report.seconds = time.perf_counter() - start
     if not args.quiet:
         print(f"vnclean: {report.summary()}", file=sys.stderr)

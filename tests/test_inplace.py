@@ -315,3 +315,14 @@ def test_heaviest_dev_document_sits_under_the_default(rules):
     assert 0.8 < share <= DEFAULT_MAX_REMOVED
     text = heaviest.read_text(encoding="utf-8")
     assert guard(text, rules.clean(text), 0.8) is not None
+
+
+def test_check_on_stdin_warns_what_a_write_would_hold_back(tmp_path, run_cli, monkeypatch):
+    import io
+    import sys
+
+    rules_file, doc = _share_doc(tmp_path, 5, 95)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(doc.read_bytes())))
+    code, out, err = run_cli("clean", "--check", "--rules", rules_file, "-")
+    assert (code, out) == (1, "would change: <stdin>\n")
+    assert "<stdin>: would not be written: cleaning would remove 95.0%" in err
