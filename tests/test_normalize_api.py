@@ -82,7 +82,7 @@ def test_explain_on_clean_text_reports_nothing() -> None:
 
 def test_line_breaks_are_kept() -> None:
     text = "a ,\r\nb\rc\n\n  d  \n"
-    assert Normalizer().apply(text) == "a,\nb\nc\n\nd\n"
+    assert Normalizer().apply(text) == "a,\nb\nc\n\n  d  \n"
 
 
 def test_fold_ascii() -> None:

@@ -72,8 +72,9 @@ _BYTE_TRIGGER = re.compile(
 # VIQR text is ASCII, so it is found by marks no English sentence puts after a letter: almost
 # every Vietnamese sentence has a circumflex (^), horn (+), grave (`) or tilde (~).
 _VIQR_TRIGGER = re.compile(r"[\^+`~](?<=[A-Za-z].)")
-#: Every character that can start legacy evidence, as one class for the pipeline's rare scan.
-LEGACY_RARE = _BYTE_TRIGGER.pattern[1:-1] + "\\^+`~"
+#: Characters that start legacy evidence, as one class for the pipeline's rare scan.  "+" is
+#: left out: "GMT+7" and "C++" are common, and VIQR text without ^ ` ~ is all but unknown.
+LEGACY_RARE = _BYTE_TRIGGER.pattern[1:-1] + "\\^`~"
 _TRIGGERS = {"vni": _BYTE_TRIGGER, "tcvn3": _BYTE_TRIGGER, "viscii": _BYTE_TRIGGER, "viqr": _VIQR_TRIGGER}
 
 _EDGE = re.compile(r"^[^\w\u00a1-\u00bf]+|[^\w\u00a1-\u00bf]+$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import ftfy
 
@@ -34,6 +35,28 @@ _CONFIG = ftfy.TextFixerConfig(
 )
 
 
+# One UTF-8 sequence of a Vietnamese letter as Windows-1252 shows it: a two-byte lead
+# (C2-C6, CC, CD) or a three-byte lead (E1, E2) with its continuation bytes.  ftfy weighs a
+# whole line before it decodes and leaves short cases such as "Ná»™i" alone; these are decoded
+# one sequence at a time, and only when the bytes are valid UTF-8.
+_SEQUENCE = re.compile(f"[ÂÃÄÅÆÌÍ][{_CONT}]|[áâ][{_CONT}]{{2}}")
+
+
+def _byte(ch: str) -> int:
+    try:
+        return ch.encode("cp1252")[0]
+    except UnicodeEncodeError:
+        return ord(ch)  # the five bytes Windows-1252 leaves undefined arrive as C1 controls
+
+
+def _decode_sequence(match: re.Match[str]) -> str:
+    raw = bytes(_byte(ch) for ch in match.group())
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return match.group()
+
+
 def fix_mojibake(text: str) -> str:
     """Repair mojibake on the lines that show its signature; other lines are not touched.
 
@@ -46,6 +69,8 @@ def fix_mojibake(text: str) -> str:
     for n, line in enumerate(lines):
         if MOJIBAKE_TRIGGER.search(line):
             fixed = ftfy.fix_text(line, _CONFIG)
+            if MOJIBAKE_TRIGGER.search(fixed):
+                fixed = unicodedata.normalize("NFC", _SEQUENCE.sub(_decode_sequence, fixed))
             if "\n" not in fixed and "\r" not in fixed:
                 lines[n] = fixed
     return "\n".join(lines)

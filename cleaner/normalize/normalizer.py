@@ -14,8 +14,8 @@ from .legacy import LEGACY_RARE, LegacyFix
 from .lookalike import LOOKALIKE_TRIGGER, fix_lookalikes
 from .mojibake import MOJIBAKE_RARE, fix_mojibake
 from .options import NormalizeOptions
-from .spaces import INVISIBLE_TRIGGER, fix_invisible, fix_spaces
-from .tones import candidate_pattern, fix_tones
+from .spaces import CLOSING, DOUBLE_SPACE, INVISIBLE_TRIGGER, OPENING, fix_invisible, fix_spaces
+from .tones import TONED, candidate_continuation, candidate_pattern, fix_tones
 from .unicode import COMBINING_TRIGGER, fix_unicode
 
 Fix = Callable[[str], str]
@@ -24,16 +24,35 @@ _LINE_ENDS = re.compile(r"\r\n?")
 _MAX_PASSES = 3
 # One character class holding every character that can make a "rare" fix do anything; clean
 # text fails this single scan and skips those fixes entirely.
-_RARE = re.compile(
-    "["
-    + "".join(
+_RARE_CHARS = (
+    "".join(
         p.pattern[1:-1]  # each trigger is a single character class: join their contents
         for p in (INVISIBLE_TRIGGER, LOOKALIKE_TRIGGER, COMBINING_TRIGGER)
     )
     + LEGACY_RARE
     + MOJIBAKE_RARE
-    + "]"
 )
+_RARE = re.compile(f"[{_RARE_CHARS}]")
+_MARKS = ",.;:!?" + re.escape(CLOSING)
+_TONED_ONLY = "[" + "".join(ch for ch in TONED[1:-1] if not _RARE.match(ch)) + "]"
+
+
+def _fused_scan(style: str) -> re.Pattern[str]:
+    """One pass over the text that finds rare characters, tone candidates and spacing errors.
+
+    Each regex pass costs about ten times an NFC pass, so clean text gets exactly one.  The
+    pattern starts with a single character class (so the engine skips ahead in C) and says by
+    an empty named group what it found.
+    """
+    # The tone branch comes first (toned vowels are by far the most frequent start); a rare
+    # character that is also a toned vowel (Ã, Í) fails its lookbehind and is caught as rare.
+    return re.compile(
+        f"[{_RARE_CHARS}{TONED[1:-1]}{_MARKS}{re.escape(OPENING)}]"
+        f"(?:(?<={_TONED_ONLY}){candidate_continuation(style)}(?P<tone>)"
+        f"|(?<=\\S [{_MARKS}])(?P<space>)"
+        f"|(?<=[{re.escape(OPENING)}]) (?=\\S)(?P<opening>)"
+        f"|(?<=[{_RARE_CHARS}])(?P<rare>))"
+    )
 
 
 class Normalizer:
@@ -70,6 +89,8 @@ class Normalizer:
         if opts.ascii:
             steps.append(("ascii", fold_ascii, None))
         self._steps = steps
+        self._scan = _fused_scan(opts.tone_style)
+        self._tone_step = steps[[name for name, _, _ in steps].index("tone")][1]
 
     def __reduce__(self) -> tuple[type[Normalizer], tuple[NormalizeOptions]]:
         return (Normalizer, (self.options,))
@@ -94,12 +115,35 @@ class Normalizer:
         return text
 
     def _apply_once(self, text: str) -> tuple[str, bool]:
+        """One pass; says whether the rare-character path changed the text (only then can a
+        second pass find more to do)."""
         text = unicodedata.normalize("NFC", text)  # so the scan below sees composed text
+        tone = spaces = False
+        for hit in self._scan.finditer(text):
+            kind = hit.lastgroup
+            if kind == "rare":
+                fixed = self._apply_steps(text)
+                return fixed, fixed != text
+            if kind == "tone":
+                tone = True
+            else:
+                spaces = True
+        # Clean path: no rare character, so only tones, spacing and folding can apply.
+        if tone:
+            text = self._tone_step(text)
+        opts = self.options
+        if opts.spaces and (spaces or DOUBLE_SPACE.search(text)):
+            text = fix_spaces(text)
+        if opts.ascii:
+            text = fold_ascii(text)
+        return text, False
+
+    def _apply_steps(self, text: str) -> str:
         found = "".join(set(_RARE.findall(text)))
         for _name, fix, gate in self._steps:
-            if gate is None or (found and gate.search(found)):
+            if gate is None or gate.search(found):
                 text = fix(text)
-        return text, bool(found)
+        return text
 
     def explain(self, text: str) -> tuple[str, list[Change]]:
         """Return the normalized text and one ``Change`` per fixed span, in pipeline order."""

@@ -33,9 +33,10 @@ class NormalizeOptions:
     - ``invisible = True``: no-break and other fixed-width spaces become a plain space;
       zero-width space, zero-width (non-)joiner, word joiner, byte-order mark, soft hyphen and
       bidirectional marks are removed (a joiner inside an emoji sequence stays).
-    - ``spaces = True``: runs of spaces become one; spaces at the start and end of a line go;
-      no space before ``, . ; : ! ?`` or before a closing bracket or quote, and none after an
-      opening bracket or quote. An ellipsis, ``.NET``, ``10:30``, ``2,5`` and URLs are kept.
+    - ``spaces = True``: runs of spaces between words become one; no space before
+      ``, . ; : ! ?`` or before a closing bracket or quote, and none after an opening bracket
+      or quote. An ellipsis, ``.NET``, ``10:30``, ``2,5`` and URLs are kept; spaces at the
+      start and end of a line are left to the rule engine, which strips them.
     - ``ascii = False``: fold the result to ASCII (``Đảm bảo`` → ``Dam bao``) for search keys
       and slugs; never part of default cleaning.
 

@@ -33,37 +33,30 @@ def fix_invisible(text: str) -> str:
     return _STRAY_ZWJ.sub("", text) if _ZWJ in text else text
 
 
-_OPENING = "([{“‘«"
-_CLOSING = ")]}”»"
+OPENING = "([{“‘«"
+CLOSING = ")]}”»"
+_OPENING, _CLOSING = OPENING, CLOSING
 # A space before , ; : ! ? . is a typing error only when the mark ends the word it follows:
 # "a , b" and "Tại sao ?" are fixed; ".NET", " :)" , "10 :30" or an ellipsis "..." are not
-# (the mark is followed by a letter, digit, bracket or another dot).  Every pattern starts with
-# a literal or a single class so the regex engine can skip ahead in C.
-_SPACE_BEFORE_MARK = re.compile(r" (?=(?:[,;:!?]+|\.(?!\.))(?:[\s\"”’»]|$))")
-_SPACE_BEFORE_CLOSING = re.compile(f" (?=[{re.escape(_CLOSING)}])")
+# (the mark is followed by a letter, digit, bracket or another dot).  Spaces at the start and
+# end of a line are the rule engine's business (it strips them), so none of these touch them.
+_SPACE_BEFORE_MARK = re.compile(r"(?<=\S) (?=(?:[,;:!?]+|\.(?!\.))(?:[\s\"”’»]|$))")
+_SPACE_BEFORE_CLOSING = re.compile(f"(?<=\\S) (?=[{re.escape(_CLOSING)}])")
 _SPACE_AFTER_OPENING = re.compile(f"([{re.escape(_OPENING)}]) (?=\\S)")
-_RUN = re.compile(" {2,}")
-# What can need fixing: two spaces, a space at a line edge, a space before a mark or closing
-# bracket, a space after an opening bracket, a tab.  Each pattern starts with a literal or a
-# class of rare characters, so the regex engine skips ahead in C instead of stopping at every
-# space.
+_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
+# What can need fixing, found by patterns that start with a literal or a class of rare
+# characters, so the regex engine skips ahead in C instead of stopping at every space.
 _FINDERS = (
-    re.compile("  "),
-    re.compile(" \n"),
-    re.compile("\n[ \t]"),
-    re.compile("[,.;:!?" + re.escape(_CLOSING) + "](?<= .)"),
-    re.compile("[" + re.escape(_OPENING) + "] "),
+    re.compile("  (?<=\\S  )(?=\\S)"),
+    re.compile("[,.;:!?" + re.escape(_CLOSING) + "](?<=\\S .)"),
+    re.compile("[" + re.escape(_OPENING) + "] (?=\\S)"),
 )
-SPACES_TRIGGER = re.compile("|".join(p.pattern for p in _FINDERS) + "|\t")
-
-
-_NEEDS_MORE = re.compile(" [ ,.;:!?" + re.escape(_CLOSING) + "]|[" + re.escape(_OPENING) + "] ")
+#: Two spaces between words; the pipeline's fused scan looks for the other cases itself.
+DOUBLE_SPACE = _FINDERS[0]
+SPACES_TRIGGER = re.compile("|".join(p.pattern for p in _FINDERS))
 
 
 def _fix_line(line: str) -> str:
-    line = line.strip(" \t")
-    if not _NEEDS_MORE.search(line):
-        return line  # most lines found only need their edges stripped
     line = _RUN.sub(" ", line)
     line = _SPACE_BEFORE_MARK.sub("", line)
     line = _SPACE_AFTER_OPENING.sub(r"\1", line)
@@ -71,12 +64,9 @@ def _fix_line(line: str) -> str:
 
 
 def fix_spaces(text: str) -> str:
-    """Collapse runs of spaces, strip line edges, and fix spacing at punctuation and brackets."""
-    if not (
-        any(finder.search(text) for finder in _FINDERS)
-        or "\t" in text
-        or text[:1] == " "
-        or text[-1:] == " "
-    ):
+    """Collapse runs of spaces between words and fix spacing at punctuation and brackets."""
+    if not any(finder.search(text) for finder in _FINDERS):
         return text
-    return "\n".join(map(_fix_line, text.split("\n")))
+    return "\n".join(
+        _fix_line(line) if any(f.search(line) for f in _FINDERS) else line for line in text.split("\n")
+    )

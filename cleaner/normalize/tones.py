@@ -48,12 +48,21 @@ _WORD = re.compile(r"[\w\u0300-\u036f]+")
 _NOT_PROSE = re.compile(r"://|^www\.|@|^#|[_=<>{}\\/]")
 
 
-def candidate_pattern(style: str) -> re.Pattern[str]:
-    """The regex that finds possibly misplaced tones for ``style`` (old, new or keep)."""
+#: The toned vowels: every candidate starts with one.
+TONED = _VT
+
+
+def candidate_continuation(style: str) -> str:
+    """What must follow (or precede, by lookbehind) a toned vowel for it to be a candidate."""
     branches = list(_WRONG_ANY_STYLE)
     if style == "new":
         branches.append(_OLD_SHAPES)
-    return re.compile(f"{_FIRST}(?:{'|'.join(branches)})")
+    return f"(?:{'|'.join(branches)})"
+
+
+def candidate_pattern(style: str) -> re.Pattern[str]:
+    """The regex that finds possibly misplaced tones for ``style`` (old, new or keep)."""
+    return re.compile(_FIRST + candidate_continuation(style))
 
 
 def _token_around(text: str, start: int, end: int) -> str:
