@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from cleaner.learn.keys import key_hash, line_key, shape_key
+from cleaner.learn.keys import count_keys, key_hash
 from cleaner.text import to_lines
 
 # Fields of a key's record (a small list: lists are cheaper than objects for a million keys).
@@ -52,13 +52,12 @@ class Counts:
         n = len(lines)
         seen: dict[int, tuple[int, int, str, int | None]] = {}  # key -> (first, last index, a line, line key)
         for i, line in enumerate(lines):
-            folded = line_key(line)
+            folded, shape = count_keys(line)
             if not folded:
                 continue
             lk = key_hash("L", folded)
             prev = seen.get(lk)
             seen[lk] = (i, i, line, None) if prev is None else (prev[0], i, prev[2], None)
-            shape = shape_key(line)
             if shape is not None:
                 sk = key_hash("S", shape)
                 prev = seen.get(sk)

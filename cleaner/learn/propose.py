@@ -14,7 +14,7 @@ import regex
 
 from cleaner.examples import check_rule
 from cleaner.learn.counter import DOCS, DOCSET, FROM_END, FROM_START, MANY, SAMPLES, VARIANT, Counts
-from cleaner.learn.keys import key_hash, line_key, literal_parts, shape_key, shape_pattern
+from cleaner.learn.keys import count_keys, key_hash, line_key, literal_parts, shape_key, shape_pattern
 from cleaner.rules import Examples, Rule, RuleSet
 from cleaner.text import fold_key as _fold
 from cleaner.text import strip_marks, to_lines, word_count
@@ -50,7 +50,7 @@ class LearnOptions:
     #: for the safety check and the must-keep examples.
     max_keys: int = 500_000
     samples_per_key: int = 4
-    sample_docs: int = 1000
+    sample_docs: int = 500
     seed: int = 0
 
     def threshold(self, documents: int) -> int:
@@ -70,6 +70,7 @@ class Candidate:
     order: int  # its largest position from the start: sorts a block's lines in reading order
     samples: tuple[str, ...]
     variants: bool = False  # a shape seen on more than one distinct line
+    hash: int = 0  # the key's hash in the counts
 
     def rule(self, rid: str = "learned-candidate") -> Rule:
         """The rule that removes this candidate's lines (no examples, no position condition)."""
@@ -110,14 +111,16 @@ def candidates(counts: Counts, options: LearnOptions) -> list[Candidate]:
         if rec[DOCS] < need or not rec[SAMPLES]:
             continue
         samples = tuple(rec[SAMPLES])
-        first = samples[0]
-        if key_hash("L", line_key(first)) == h:
-            kind, key = "line", line_key(first)
-        else:
-            shape = shape_key(first)
-            if shape is None or key_hash("S", shape) != h:
+        folded, fast_shape = count_keys(samples[0])
+        if key_hash("L", folded) == h:
+            kind, key = "line", line_key(samples[0])
+        elif fast_shape is not None and key_hash("S", fast_shape) == h:
+            shape = shape_key(samples[0])  # the exact shape (with its symbols) makes the pattern
+            if shape is None:
                 continue
             kind, key = "shape", shape
+        else:
+            continue
         near_start, near_end = rec[FROM_START] < edge, rec[FROM_END] < edge
         if near_start and (not near_end or rec[FROM_START] <= rec[FROM_END]):
             where = "start"
@@ -127,7 +130,7 @@ def candidates(counts: Counts, options: LearnOptions) -> list[Candidate]:
             where = "anywhere"
         variants = rec[VARIANT] == MANY or len({_fold(s) for s in samples}) > 1
         out.append(Candidate(kind, key, rec[DOCS], rec[DOCS] / counts.documents, where, rec[DOCSET],
-                             rec[FROM_START], samples, variants))
+                             rec[FROM_START], samples, variants, h))
     out.sort(key=lambda c: (-c.docs, c.kind, c.key))
     return out
 
@@ -135,7 +138,7 @@ def candidates(counts: Counts, options: LearnOptions) -> list[Candidate]:
 class _Pool:
     """The sampled documents as the base rules leave them: kept article lines, and the candidates' fate."""
 
-    def __init__(self, counts: Counts, base: RuleSet, want: set[int], threshold: int) -> None:
+    def __init__(self, counts: Counts, base: RuleSet, want: dict[int, int], threshold: int) -> None:
         self.article: list[str] = []
         self.seen: dict[int, _Seen] = defaultdict(_Seen)
         index: dict[str, list[int]] = defaultdict(list)
@@ -143,16 +146,15 @@ class _Pool:
             result = base.explain(text)
             dropped = {c.line - 1: c.rule for c in result.changes if c.action == "drop"}
             for i, line in enumerate(to_lines(text)):
-                folded = line_key(line)
+                folded, shape = count_keys(line)
                 if not folded:
                     continue
                 hashes = [key_hash("L", folded)]
-                shape = shape_key(line)
                 if shape is not None:
                     hashes.append(key_hash("S", shape))
                 for h in hashes:
                     if h in want:
-                        s = self.seen[h]
+                        s = self.seen[want[h]]
                         if i in dropped:
                             s.dropped += 1
                             s.by[dropped[i]] += 1
@@ -208,21 +210,19 @@ def select(counts: Counts, base: RuleSet, options: LearnOptions) -> tuple[list[C
                                                                          _Pool]:
     """Candidates that pass every check, and the others with the reason they failed."""
     cands = candidates(counts, options)
-    want = {key_hash("L" if c.kind == "line" else "S", c.key) for c in cands}
-    pool = _Pool(counts, base, want, options.threshold(counts.documents))
+    pool = _Pool(counts, base, {c.hash: n for n, c in enumerate(cands)}, options.threshold(counts.documents))
     accepted: list[Candidate] = []
     rejected: list[Rejection] = []
     shapes_taken: set[str] = set()
     # Shapes first: a shape that passes makes the line candidates it covers redundant.
-    for c in sorted(cands, key=lambda c: c.kind != "shape"):
-        h = key_hash("L" if c.kind == "line" else "S", c.key)
+    for n, c in sorted(enumerate(cands), key=lambda nc: nc[1].kind != "shape"):
         if c.kind == "shape" and not c.variants:
             rejected.append(Rejection(c, "only one line has this shape; proposed as a line instead"))
             continue
         if c.kind == "line" and shape_key(c.samples[0]) in shapes_taken:
             rejected.append(Rejection(c, f"covered by the learned shape '{shape_key(c.samples[0])}'"))
             continue
-        seen = pool.seen.get(h)
+        seen = pool.seen.get(n)
         if not options.include_covered and _covered(c, seen, base):
             by = ", ".join(r for r, _ in seen.by.most_common(3)) if seen and seen.by else "the base rules"
             rejected.append(Rejection(c, f"already removed by {by}"))
