@@ -98,7 +98,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"guard: do not write a file that cleaning would empty or strip of more than this "
                         f"share of its characters, e.g. 0.95 or 95%% (default {DEFAULT_MAX_REMOVED})")
     c.add_argument("--force", action="store_true", help="write even when the guard would hold a file back")
-    c.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="worker processes (0 = all cores)")
+    c.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                   help="worker processes for files and JSONL records (0 = all cores; default 1)")
+    c.add_argument("--format", choices=("auto", "text", "jsonl"), default="auto",
+                   help="input format: auto (JSON Lines for .jsonl and .jsonl.gz, text otherwise), text, or "
+                        "jsonl (needed for JSONL on stdin)")
+    c.add_argument("--text-field", default="text", metavar="NAME",
+                   help="JSONL: the field that holds each record's text (default: text)")
+    c.add_argument("--drop-bad-records", action="store_true",
+                   help="JSONL: leave out records that cannot be cleaned (field missing or not a string, "
+                        "invalid JSON) instead of passing them through unchanged; each is still reported")
+    c.add_argument("--report", metavar="FILE.json",
+                   help="write a JSON report: totals, and per input file its status and lines removed per "
+                        "rule (JSONL: record counts and the line numbers of records that could not be cleaned)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
 
     r = sub.add_parser("rules", help="list the rules, or run their examples")
@@ -193,6 +205,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
         to_stdout = False  # --explain alone prints the changes, not the texts
     report = Report(change_means_failure=args.check or args.in_place)
     if stdin:
+        if args.format == "jsonl":
+            return _clean_jsonl_stdin(rules, args, report)
         return _clean_stdin(rules, args, report)
 
     out_dir = Path(args.output) if args.output else None
@@ -212,6 +226,12 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if to_stdout and len(inputs) > 1:
         _err("several inputs and no output option: give -o DIR, --in-place, --check or --diff")
         return 2
+    jsonl_inputs = [(p, rel) for p, rel in inputs if _is_jsonl_input(p, args.format)]
+    if jsonl_inputs and args.diff:
+        _err("--diff is not available for JSONL; use --explain to see each record's changes")
+        return 2
+    inputs = [(p, rel) for p, rel in inputs if not _is_jsonl_input(p, args.format)]
+    entries: list[dict[str, Any]] = []
 
     job = Job(out_dir=out_dir, in_place=args.in_place, write=writes,
               diff=args.diff, explain=args.explain, to_stdout=to_stdout, encoding=encoding, errors=args.errors,
@@ -220,14 +240,20 @@ def cmd_clean(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     for o in run(rules, job, inputs, jobs=args.jobs):
         _report_outcome(o, args, report)
+        if args.report:
+            entries.append({"path": o.path, "format": "text", "status": o.status, "removed": o.removed,
+                            "message": o.message})
         if bar is not None:
             bar.update(1)
     if bar is not None:
         bar.close()
+    for p, rel in jsonl_inputs:
+        dest = out_dir / rel if out_dir is not None else p if args.in_place and writes else None
+        _clean_jsonl_path(rules, args, report, p, dest, to_stdout, entries)
     report.seconds = time.perf_counter() - start
     if not args.quiet:
         print(f"vnclean: {report.summary()}", file=sys.stderr)
-    return report.return_code
+    return _finish_report(args, report, entries)
 
 
 def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> None:
@@ -307,6 +333,133 @@ def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> in
     report.seconds = time.perf_counter() - start
     if not args.quiet:
         print(f"vnclean: {report.summary()}", file=sys.stderr)
+    return report.return_code
+
+
+def _is_jsonl_input(path: Path, fmt: str) -> bool:
+    from cleaner.jsonl import is_jsonl
+
+    return fmt == "jsonl" or (fmt == "auto" and is_jsonl(path))
+
+
+#: Problem records printed per JSONL input; the rest are counted (and listed in --report).
+JSONL_WARNINGS = 20
+#: Problem records listed per JSONL input in --report, so the report stays small on a broken corpus.
+REPORT_MAX_PROBLEMS = 1000
+
+
+def _clean_jsonl_path(rules: RuleSet, args: argparse.Namespace, report: Report, path: Path,
+                      dest: Path | None, to_stdout: bool, entries: list[dict[str, Any]]) -> None:
+    import zlib
+
+    from cleaner.jsonl import clean_jsonl_file
+
+    records = clean_jsonl_file(path, rules, dest=dest, text_field=args.text_field,
+                               drop_bad_records=args.drop_bad_records,
+                               explain=args.explain or bool(args.report), jobs=args.jobs)
+    try:
+        _run_jsonl(records, str(path), args, report, to_stdout, entries)
+    except (OSError, EOFError, zlib.error) as exc:
+        # A truncated .gz or a disk error: the output (if any) is left as it was.
+        report.read += 1
+        report.failed += 1
+        _err(f"{path}: cannot read or write: {exc}; check the file (gzip -t for .gz) and the output folder")
+        if args.report:
+            entries.append({"path": str(path), "format": "jsonl", "status": "failed", "message": str(exc)})
+
+
+def _clean_jsonl_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> int:
+    from cleaner.jsonl import clean_jsonl
+
+    if args.diff:
+        _err("--diff is not available for JSONL; use --explain to see each record's changes")
+        return 2
+    to_stdout = not (args.check or args.explain)
+    entries: list[dict[str, Any]] = []
+    start = time.perf_counter()
+    records = clean_jsonl(sys.stdin.buffer, rules, text_field=args.text_field,
+                          drop_bad_records=args.drop_bad_records, explain=args.explain or bool(args.report),
+                          jobs=args.jobs)
+    _run_jsonl(records, "<stdin>", args, report, to_stdout, entries)
+    report.seconds = time.perf_counter() - start
+    if not args.quiet:
+        print(f"vnclean: {report.summary()}", file=sys.stderr)
+    return _finish_report(args, report, entries)
+
+
+def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report, to_stdout: bool,
+               entries: list[dict[str, Any]]) -> None:
+    """Write, explain and count one JSONL input's records as they stream by."""
+    from cleaner.jsonl import STATUSES, encode_line
+
+    counts = dict.fromkeys(STATUSES, 0)
+    removed: dict[str, int] = {}
+    problems: list[dict[str, Any]] = []
+    out = sys.stdout.buffer if to_stdout else None
+    if out is not None:
+        sys.stdout.flush()
+    for rec in records:
+        counts[rec.status] += 1
+        report.bytes_in += rec.size
+        if rec.changes:
+            per_rule = rec.removed()
+            report.add_removed(per_rule)
+            for rule, n in per_rule.items():
+                removed[rule] = removed.get(rule, 0) + n
+        if rec.problem:
+            n_problems = counts["bad"] + counts["invalid"] + counts["failed"]
+            if n_problems <= JSONL_WARNINGS:
+                kind = "error" if rec.status == "failed" else "warning"
+                print(f"vnclean: {kind}: {name}:{rec.line}: {rec.message}", file=sys.stderr)
+            if len(problems) < REPORT_MAX_PROBLEMS:
+                problems.append({"line": rec.line, "status": rec.status, "message": rec.message})
+        if args.explain and rec.changes:
+            print(f"== {name}:{rec.line}")
+            for c in rec.changes:
+                print(c.describe())
+        if out is not None and rec.output is not None:
+            out.write(encode_line(rec))
+    if out is not None:
+        out.flush()
+    n_problems = counts["bad"] + counts["invalid"] + counts["failed"]
+    if n_problems > JSONL_WARNINGS:
+        print(f"vnclean: warning: {name}: {n_problems - JSONL_WARNINGS} more records could not be cleaned "
+              "(--report FILE.json lists them)", file=sys.stderr)
+    records_read = sum(counts.values()) - counts["blank"]
+    report.read += 1
+    report.failed += counts["failed"] > 0
+    if counts["changed"]:
+        report.changed += 1
+        if args.check:
+            print(f"would change: {name} ({counts['changed']} of {records_read} records)")
+    if not args.quiet:
+        fate = "dropped" if args.drop_bad_records else "passed through"
+        print(f"vnclean: {name}: {records_read} records, {counts['changed']} changed, {n_problems} could not "
+              f"be cleaned ({fate})", file=sys.stderr)
+    if args.report:
+        entries.append({"path": name, "format": "jsonl", "status": "failed" if counts["failed"] else
+                        "changed" if counts["changed"] else "unchanged", "records": counts,
+                        "removed": removed, "problems": problems,
+                        "problems_not_listed": max(0, n_problems - len(problems))})
+
+
+def _finish_report(args: argparse.Namespace, report: Report, entries: list[dict[str, Any]]) -> int:
+    """Write ``--report FILE.json`` (when asked) and return the exit code."""
+    if args.report:
+        import json
+
+        from cleaner.files import write_atomic
+
+        data = {"summary": {"files": report.read, "changed": report.changed, "failed": report.failed,
+                            "skipped": report.skipped, "guarded": report.guarded, "bytes_in": report.bytes_in,
+                            "seconds": round(report.seconds, 3), "removed": report.removed,
+                            "return_code": report.return_code},
+                "files": entries}
+        try:
+            write_atomic(args.report, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        except OSError as exc:
+            _err(f"--report {args.report}: cannot write: {exc.strerror or exc}; choose a writable path")
+            return 2
     return report.return_code
 
 
