@@ -140,6 +140,13 @@ class _Doc:
             self.keep[i] = False
             self.by[i] = rule
 
+    def restore(self, i: int) -> None:
+        """Undo a drop (a rule whose condition is only decided at the end)."""
+        rule = self.by[i]
+        self.keep[i] = True
+        self.by[i] = None
+        self.changes = [c for c in self.changes if not (c.line == i + 1 and c.rule == rule)]
+
     def kept(self) -> list[int]:
         return [i for i, k in enumerate(self.keep) if k]
 
@@ -175,23 +182,25 @@ class _Compiled:
             hi_w = r.max_words if r.max_words is not None else 1 << 30
             lo_w = r.min_words or 0
             idx = [i for i in idx if lo_w <= word_count(doc.current[i]) <= hi_w]
-        if r.outside_body is not None:
-            idx = self._outside_body(doc, idx)
         if self.after:
             idx = [i for i in idx if self._follows(doc, i)]
         return idx
 
-    def _outside_body(self, doc: _Doc, idx: list[int]) -> list[int]:
-        """Lines above the first or below the last paragraph of ``outside_body`` words: header and footer.
+    def restore_body(self, doc: _Doc) -> None:
+        """``outside_body``: give back the lines this rule took between the first and the last paragraph of
+        at least that many words, once every rule has run.
 
         A short bulleted list between two paragraphs is part of the story; the same bullets above the
-        lead or under the last paragraph are the page's menus.
+        lead or under the last paragraph are the page's menus. The body is measured on what is left at
+        the end, not when the rule runs, so a second pass over the output decides the same way.
         """
-        assert self.rule.outside_body is not None
-        body = [i for i in doc.kept() if word_count(doc.current[i]) >= self.rule.outside_body]
-        if not body:
-            return idx
-        return [i for i in idx if i < body[0] or i > body[-1]]
+        n = self.rule.outside_body
+        assert n is not None
+        body = [i for i in doc.kept() if word_count(doc.current[i]) >= n]
+        if body:
+            for i in range(body[0] + 1, body[-1]):
+                if doc.by[i] == self.rule.id:
+                    doc.restore(i)
 
     def _follows(self, doc: _Doc, i: int) -> bool:
         """The previous non-blank line was dropped by a rule in ``after`` (or by any rule: ``dropped``)."""
@@ -482,6 +491,9 @@ class RuleSet:
             norm_changes = [c for c in norm_changes if (c.after or "").strip() != c.before.strip()]
         for c in self._compiled:
             c.apply(doc)
+        for c in self._compiled:
+            if c.rule.outside_body is not None:
+                c.restore_body(doc)
         out = to_output([doc.current[i] for i in doc.kept()])
         if not record:
             return Result(out)
