@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from cleaner.errors import CleanerError, InputError
@@ -145,9 +147,25 @@ def _init_worker(rules: RuleSet) -> None:
     _WORKER_RULES = rules
 
 
-def _process_in_worker(args: tuple[Job, Path, Path]) -> Outcome:
+#: Files sent to a worker at a time, and chunks in flight per worker: few enough that a run over millions
+#: of files keeps a bounded queue, enough that workers never wait for the parent.
+FILES_PER_TASK = 8
+IN_FLIGHT_PER_WORKER = 4
+
+
+def _process_safely(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
+    """``process``, with an unexpected error turned into a failed outcome so the other files go on."""
+    try:
+        return process(rules, job, path, relative)
+    except Exception as exc:
+        return Outcome(str(path), "failed", f"{path}: unexpected error while cleaning ({type(exc).__name__}: "
+                                            f"{exc}); the other files are processed; please report this")
+
+
+def _process_in_worker(task: tuple[Job, list[tuple[Path, Path]]]) -> list[Outcome]:
     assert _WORKER_RULES is not None
-    return process(_WORKER_RULES, *args)
+    job, items = task
+    return [_process_safely(_WORKER_RULES, job, p, rel) for p, rel in items]
 
 
 def run(rules: RuleSet, job: Job, inputs: Iterable[tuple[Path, Path]], jobs: int = 1) -> Iterator[Outcome]:
@@ -160,7 +178,15 @@ def run(rules: RuleSet, job: Job, inputs: Iterable[tuple[Path, Path]], jobs: int
         jobs = os.cpu_count() or 1
     if jobs <= 1:
         for p, rel in inputs:
-            yield process(rules, job, p, rel)
+            yield _process_safely(rules, job, p, rel)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules,)) as pool:
-        yield from pool.map(_process_in_worker, ((job, p, rel) for p, rel in inputs), chunksize=8)
+        # Submitted a few tasks ahead and collected oldest first: order is kept and the queue stays short.
+        pending: deque[Future[list[Outcome]]] = deque()
+        items = iter(inputs)
+        while chunk := list(islice(items, FILES_PER_TASK)):
+            pending.append(pool.submit(_process_in_worker, (job, chunk)))
+            if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
