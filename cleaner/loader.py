@@ -257,7 +257,10 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
         not_first=raw.get("not_first"), max_share=raw.get("max_share"), examples=examples,
         source=source, line=line,
     )
-    rule.compile()  # invalid patterns fail here, with the rule's file and line
+    try:
+        rule.compile()  # invalid patterns fail here, at the line of the pattern
+    except RuleError as exc:
+        raise err(exc.detail, "pattern" if "pattern" in raw else "literals") from None
     if until not in (None, "blank", "end"):
         try:
             regex.compile(until)
