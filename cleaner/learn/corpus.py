@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import gzip
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -11,9 +10,8 @@ from pathlib import Path
 
 from cleaner.errors import InputError
 from cleaner.files import decode, iter_inputs
+from cleaner.jsonl import TEXT_FIELD, is_jsonl, open_lines
 
-#: Files read as JSONL, one JSON object per line with the document in a text field.
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 #: Files never learned from unless asked: a corpus's gold files are the answers, not more pages.
 DEFAULT_EXCLUDE = ("*.gold.txt",)
 
@@ -26,12 +24,8 @@ class Document:
     text: str
 
 
-def is_jsonl(path: Path) -> bool:
-    return path.name.endswith(JSONL_SUFFIXES)
-
-
 def iter_documents(paths: Iterable[str], *, glob: str = "*.txt", exclude: Iterable[str] = DEFAULT_EXCLUDE,
-                   text_field: str = "text", encoding: str = "utf-8") -> Iterator[Document | InputError]:
+                   text_field: str = TEXT_FIELD, encoding: str = "utf-8") -> Iterator[Document | InputError]:
     """Stream documents from files, folders (files matching ``glob``) and JSONL files, in a stable order.
 
     A file or JSONL line that cannot be read is yielded as an ``InputError`` naming it, and the walk goes on.
@@ -56,14 +50,16 @@ def iter_documents(paths: Iterable[str], *, glob: str = "*.txt", exclude: Iterab
 
 
 def _jsonl(path: Path, field: str) -> Iterator[Document | InputError]:
-    opener = gzip.open if path.name.endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8") as fh:
+        with open_lines(path) as fh:
             for n, raw in enumerate(fh, 1):
                 if not raw.strip():
                     continue
                 try:
-                    obj = json.loads(raw)
+                    obj = json.loads(raw.decode("utf-8"))
+                except UnicodeDecodeError as exc:
+                    yield InputError(f"{path}:{n}: not UTF-8 (byte {exc.start}); save the file as UTF-8")
+                    continue
                 except json.JSONDecodeError as exc:
                     yield InputError(f"{path}:{n}: not JSON ({exc.msg}); each line must be one JSON object")
                     continue
@@ -72,5 +68,5 @@ def _jsonl(path: Path, field: str) -> Iterator[Document | InputError]:
                     yield InputError(f"{path}:{n}: no text field '{field}'; name the field with --text-field")
                     continue
                 yield Document(f"{path}:{n}", text)
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
-        yield InputError(f"{path}: cannot read as UTF-8 JSONL: {exc}")
+    except (OSError, EOFError) as exc:
+        yield InputError(f"{path}: cannot read as JSONL (.jsonl, or .jsonl.gz compressed): {exc}")
