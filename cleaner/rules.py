@@ -108,14 +108,18 @@ class Rule:
 class _Doc:
     """The mutable state of one document while the rules run over it."""
 
-    __slots__ = ("by", "changes", "current", "folded", "keep", "lines", "record")
+    __slots__ = ("_kept", "by", "changes", "current", "folded", "keep", "keys", "lines", "record", "words")
 
     def __init__(self, lines: list[str], record: bool) -> None:
         self.lines = lines  # as they came in (after normalization)
         self.current = list(lines)  # after edits
         self.keep = [bool(line.strip()) for line in lines]  # blank lines are never output
         self.by: list[str | None] = [None] * len(lines)  # the rule that dropped each line
+        # Per-line values every rule asks for, computed once and forgotten when the line is edited.
         self.folded: list[str | None] = [None] * len(lines)
+        self.keys: list[str | None] = [None] * len(lines)
+        self.words: list[int] = [-1] * len(lines)
+        self._kept: list[int] | None = None
         self.changes: list[Change] = []
         self.record = record
 
@@ -125,8 +129,22 @@ class _Doc:
             f = self.folded[i] = strip_marks(self.current[i])
         return f
 
+    def key(self, i: int) -> str:
+        """``fold_key`` of the line as it is now."""
+        k = self.keys[i]
+        if k is None:
+            k = self.keys[i] = fold_key(self.current[i])
+        return k
+
+    def word_count(self, i: int) -> int:
+        n = self.words[i]
+        if n < 0:
+            n = self.words[i] = word_count(self.current[i])
+        return n
+
     def drop(self, i: int, rule: str) -> None:
         self.keep[i] = False
+        self._kept = None
         self.by[i] = rule
         if self.record:
             self.changes.append(Change(rule, i + 1, "drop", self.current[i]))
@@ -135,20 +153,26 @@ class _Doc:
         if self.record:
             self.changes.append(Change(rule, i + 1, "edit", self.current[i], new))
         self.current[i] = new
-        self.folded[i] = None
+        self.folded[i] = self.keys[i] = None
+        self.words[i] = -1
         if not new.strip():
             self.keep[i] = False
+            self._kept = None
             self.by[i] = rule
 
     def restore(self, i: int) -> None:
         """Undo a drop (a rule whose condition is only decided at the end)."""
         rule = self.by[i]
         self.keep[i] = True
+        self._kept = None
         self.by[i] = None
         self.changes = [c for c in self.changes if not (c.line == i + 1 and c.rule == rule)]
 
     def kept(self) -> list[int]:
-        return [i for i, k in enumerate(self.keep) if k]
+        """Indexes of the lines still kept (shared until the next drop: callers must not change it)."""
+        if self._kept is None:
+            self._kept = [i for i, k in enumerate(self.keep) if k]
+        return self._kept
 
 
 class _Compiled:
@@ -181,7 +205,7 @@ class _Compiled:
         if r.max_words is not None or r.min_words is not None:
             hi_w = r.max_words if r.max_words is not None else 1 << 30
             lo_w = r.min_words or 0
-            idx = [i for i in idx if lo_w <= word_count(doc.current[i]) <= hi_w]
+            idx = [i for i in idx if lo_w <= doc.word_count(i) <= hi_w]
         if self.after:
             idx = [i for i in idx if self._follows(doc, i)]
         return idx
@@ -224,11 +248,17 @@ class _Compiled:
     def _matches(self, doc: _Doc, i: int) -> bool:
         return self.pat is None or self._search(doc, i) is not None
 
+    def _hits(self, doc: _Doc, idx: list[int]) -> list[int]:
+        """The lines of ``idx`` that the pattern matches."""
+        if self.pat is None:
+            return list(idx)
+        return [i for i in idx if self._search(doc, i) is not None]
+
     # -- actions ----------------------------------------------------------------------------------------
     def apply(self, doc: _Doc) -> None:
         action = self.rule.action
         if action == "drop":
-            hits = [i for i in self._candidates(doc) if self._matches(doc, i)]
+            hits = self._hits(doc, self._candidates(doc))
             if hits and self._within_share(doc, hits):
                 for i in hits:
                     doc.drop(i, self.rule.id)
@@ -254,6 +284,15 @@ class _Compiled:
         total = sum(len(doc.current[i]) for i in doc.kept())
         removed = sum(len(doc.current[i]) for i in hits)
         return total == 0 or removed / total <= self.rule.max_share
+
+    def _key_at(self, doc: _Doc, i: int) -> str:
+        """``_key`` of line ``i``, from the document's cache when the rule compares plain fold keys."""
+        if self.rule.ignore_match and self.pat is not None:
+            return self._key(doc.current[i])
+        key = doc.key(i)
+        if self.rule.ignore_numbers:
+            key = fold_key(_DIGITS.sub("", key))
+        return key
 
     def _key(self, line: str) -> str:
         if self.rule.ignore_match and self.pat is not None:
@@ -283,7 +322,7 @@ class _Compiled:
 
     def _block(self, doc: _Doc) -> None:
         r = self.rule
-        starts = [i for i in self._candidates(doc) if self._matches(doc, i)]
+        starts = self._hits(doc, self._candidates(doc))
         stop_pat = None
         if r.until not in (None, "blank", "end"):
             flags = regex.V0 | (regex.IGNORECASE if r.ignore_case else 0)
@@ -306,7 +345,7 @@ class _Compiled:
                 if is_blank:
                     continue
                 if i > s:
-                    if r.until_longer is not None and word_count(doc.current[i]) > r.until_longer:
+                    if r.until_longer is not None and doc.word_count(i) > r.until_longer:
                         break  # a body paragraph: the block of short teaser lines is over
                     seen_text = True
                 if r.max_lines is not None and taken >= r.max_lines:
@@ -329,10 +368,10 @@ class _Compiled:
             self._inside(doc, candidates)
             return
         seen: set[str] = set()
-        for i, line in enumerate(doc.current):
+        for i in range(len(doc.current)):
             if not doc.lines[i].strip():
                 continue
-            key = self._key(line)
+            key = self._key_at(doc, i)
             if not key:
                 continue
             if key in seen and i in candidates and doc.keep[i] and self._matches(doc, i):
@@ -342,7 +381,7 @@ class _Compiled:
     def _inside(self, doc: _Doc, candidates: set[int]) -> None:
         # Containers are the lines still kept, so a caption that quotes the sapo does not take the sapo
         # with it; a container must be clearly longer (a paragraph around the repeated sentence).
-        keys = {i: self._key(doc.current[i]) for i in doc.kept()}
+        keys = {i: self._key_at(doc, i) for i in doc.kept()}
         for i in sorted(candidates):
             key = keys.get(i)
             if not key or not doc.keep[i] or not self._matches(doc, i):
@@ -360,7 +399,7 @@ class _Compiled:
                 continue
             if " ".join(doc.current[i].split()) == " ".join(doc.current[j].split()):
                 continue  # an exact copy is a repeat (the first copy is kept), not an echo
-            a, b = self._key(doc.current[i]), self._key(doc.current[j])
+            a, b = self._key_at(doc, i), self._key_at(doc, j)
             if not a or not b:
                 continue
             if difflib.SequenceMatcher(None, a.split(), b.split()).ratio() < self.rule.similarity:
