@@ -32,6 +32,9 @@ def _build_mark_table() -> dict[int, str]:
 
 
 _MARK_TABLE = _build_mark_table()
+# The same mapping as a list indexed by code point: str.translate looks a list up about three times faster
+# than a dict. Code points past its end raise IndexError, which translate takes as "keep the character".
+_MARK_LIST = [_MARK_TABLE.get(cp, chr(cp)) for cp in range(max(_MARK_TABLE) + 1)]
 
 
 def strip_marks(text: str) -> str:
@@ -40,7 +43,7 @@ def strip_marks(text: str) -> str:
     >>> strip_marks("TIN LIÊN QUAN - Đọc thêm")
     'TIN LIEN QUAN - Doc them'
     """
-    return text.translate(_MARK_TABLE)
+    return text.translate(_MARK_LIST)
 
 
 def fold_key(line: str) -> str:
