@@ -314,7 +314,8 @@ def build_rules(accepted: list[Candidate], pool: _Pool, documents: int, options:
         rule = Rule(id=rid, why=why, pattern=shape_pattern(c.key), match="line", ignore_diacritics=True,
                     **position[c.where])  # type: ignore[arg-type]
         rules.append(_with_examples(rule, c.samples[:3], pool.look_alikes(_words(c), rule)))
-    return rules
+    # A rule that does not remove its own sample lines (a fold the engine does differently) is no use.
+    return [r for r in rules if r.examples.change]
 
 
 def _with_examples(rule: Rule, change: tuple[str, ...], keep: list[str]) -> Rule:
