@@ -223,7 +223,7 @@ class _Compiled:
         """
         n = self.rule.outside_body
         assert n is not None
-        body = [i for i in doc.kept() if word_count(doc.current[i]) >= n]
+        body = [i for i in doc.kept() if doc.word_count(i) >= n]
         if body:
             for i in range(body[0] + 1, body[-1]):
                 if doc.by[i] == self.rule.id:
@@ -297,7 +297,9 @@ class _Compiled:
     def _key_at(self, doc: _Doc, i: int) -> str:
         """``_key`` of line ``i``, from the document's cache when the rule compares plain fold keys."""
         if self.rule.ignore_match and self.pat is not None:
-            return self._key(doc.current[i])
+            if self.rule.ignore_diacritics or self.pat.search(doc.current[i]) is not None:
+                return self._key(doc.current[i])
+            # Nothing to take out: the key is the line's plain fold key, which the document caches.
         key = doc.key(i)
         if self.rule.ignore_numbers:
             key = fold_key(_DIGITS.sub("", key))
