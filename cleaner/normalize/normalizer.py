@@ -14,8 +14,8 @@ from .legacy import LEGACY_RARE, LegacyFix
 from .lookalike import LOOKALIKE_TRIGGER, fix_lookalikes
 from .mojibake import MOJIBAKE_RARE, fix_mojibake
 from .options import NormalizeOptions
-from .spaces import CLOSING, DOUBLE_SPACE, INVISIBLE_TRIGGER, OPENING, fix_invisible, fix_spaces
-from .tones import TONED, candidate_continuation, candidate_pattern, fix_tones
+from .spaces import DOUBLE_SPACE, INVISIBLE_TRIGGER, SPACING_CHECK, SPACING_STARTS, fix_invisible, fix_spaces
+from .tones import TONED, ToneFix, gate_continuation
 from .unicode import COMBINING_TRIGGER, fix_unicode
 
 Fix = Callable[[str], str]
@@ -33,25 +33,25 @@ _RARE_CHARS = (
     + MOJIBAKE_RARE
 )
 _RARE = re.compile(f"[{_RARE_CHARS}]")
-_MARKS = ",.;:!?" + re.escape(CLOSING)
-_TONED_ONLY = "[" + "".join(ch for ch in TONED[1:-1] if not _RARE.match(ch)) + "]"
 
 
-def _fused_scan(style: str) -> re.Pattern[str]:
-    """One pass over the text that finds rare characters, tone candidates and spacing errors.
+def _suspect_scan(style: str) -> re.Pattern[str]:
+    """One scan for the places where a fix could apply: most texts have none, the rest a few.
 
-    Each regex pass costs about ten times an NFC pass, so clean text gets exactly one.  The
-    pattern starts with a single character class (so the engine skips ahead in C) and says by
-    an empty named group what it found.
+    It joins the rare-character check, the tone gate and the spacing check (two spaces in a
+    row are found apart, by a literal search), and says by an empty named group which one hit.
+    Each check is a character class followed by a test made only where the class matched, so
+    the engine skips ahead in C.  The tone tests come first: a toned vowel is by far the most
+    frequent stop, and there they fail after looking at the next letter and the one before.
     """
-    # The tone branch comes first (toned vowels are by far the most frequent start); a rare
-    # character that is also a toned vowel (Ã, Í) fails its lookbehind and is caught as rare.
+    rare_or_spacing = f"{_RARE_CHARS}{SPACING_STARTS}"
+    # "»" is a mojibake byte and also a closing quote: after a word and a space it is a spacing
+    # error, which the clean path fixes, not evidence that the rare fixes must run.
     return re.compile(
-        f"[{_RARE_CHARS}{TONED[1:-1]}{_MARKS}{re.escape(OPENING)}]"
-        f"(?:(?<={_TONED_ONLY}){candidate_continuation(style)}(?P<tone>)"
-        f"|(?<=\\S [{_MARKS}])(?P<space>)"
-        f"|(?<=[{re.escape(OPENING)}]) (?=\\S)(?P<opening>)"
-        f"|(?<=[{_RARE_CHARS}])(?P<rare>))"
+        f"[{TONED[1:-1]}{rare_or_spacing}]"
+        f"(?:{gate_continuation(style)}(?P<tone>)"
+        f"|(?<=[{rare_or_spacing}])"
+        f"(?:(?<=[{_RARE_CHARS}])(?<!\\S »)(?P<rare>)|(?:{SPACING_CHECK})(?P<spacing>)))"
     )
 
 
@@ -65,8 +65,7 @@ class Normalizer:
     def __init__(self, options: NormalizeOptions | None = None) -> None:
         self.options = options or NormalizeOptions()
         opts = self.options
-        tones = candidate_pattern(opts.tone_style)
-        style = opts.tone_style
+        tones = ToneFix(opts.tone_style)
         legacy = LegacyFix(opts.legacy)
         # (name, fix, rare): rare fixes only run when the text holds one of their characters.
         # (name, fix, gate): a gated fix runs only when the text holds a character of its gate
@@ -83,14 +82,14 @@ class Normalizer:
             steps.append(("invisible", fix_invisible, INVISIBLE_TRIGGER))  # after TCVN3: its ư is U+00AD
         if opts.lookalikes:
             steps.append(("lookalike", fix_lookalikes, LOOKALIKE_TRIGGER))
-        steps.append(("tone", lambda text: fix_tones(text, tones, style), None))
+        steps.append(("tone", tones, None))
         if opts.spaces:
             steps.append(("spaces", fix_spaces, None))
         if opts.ascii:
             steps.append(("ascii", fold_ascii, None))
         self._steps = steps
-        self._scan = _fused_scan(opts.tone_style)
-        self._tone_step = steps[[name for name, _, _ in steps].index("tone")][1]
+        self._tones = tones
+        self._suspect = _suspect_scan(opts.tone_style)
 
     def __reduce__(self) -> tuple[type[Normalizer], tuple[NormalizeOptions]]:
         return (Normalizer, (self.options,))
@@ -118,23 +117,23 @@ class Normalizer:
         """One pass; says whether the rare-character path changed the text (only then can a
         second pass find more to do)."""
         text = unicodedata.normalize("NFC", text)  # so the scan below sees composed text
-        tone = spaces = False
-        for hit in self._scan.finditer(text):
+        tone_at = -1
+        spacing = False
+        for hit in self._suspect.finditer(text):
             kind = hit.lastgroup
             if kind == "rare":
                 fixed = self._apply_steps(text)
                 return fixed, fixed != text
-            if kind == "tone":
-                tone = True
-            else:
-                spaces = True
+            if kind == "spacing":
+                spacing = True
+            elif tone_at < 0:
+                tone_at = hit.start()
         # Clean path: no rare character, so only tones, spacing and folding can apply.
-        if tone:
-            text = self._tone_step(text)
-        opts = self.options
-        if opts.spaces and (spaces or DOUBLE_SPACE.search(text)):
+        if tone_at >= 0:
+            text = self._tones.fix_from(text, tone_at)
+        if self.options.spaces and (spacing or ("  " in text and DOUBLE_SPACE.search(text))):
             text = fix_spaces(text)
-        if opts.ascii:
+        if self.options.ascii:
             text = fold_ascii(text)
         return text, False
 

@@ -21,6 +21,8 @@ _EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff\N{VARIATION SELECTOR-16}"
 INVISIBLE_TRIGGER = re.compile(f"[{SPACE_LIKE}{REMOVABLE}{_ZWJ}]")
 _INVISIBLE = re.compile(f"[{SPACE_LIKE}{REMOVABLE}]+")
 _SPACE_LIKE = re.compile(f"[{SPACE_LIKE}]")
+_SPACE_LIKE_RUN = re.compile(f"[{SPACE_LIKE}]+")
+_REMOVABLE = re.compile(f"[{REMOVABLE}]")
 _STRAY_ZWJ = re.compile(f"(?<![{_EMOJI}]){_ZWJ}|{_ZWJ}(?![{_EMOJI}])")
 
 
@@ -28,8 +30,11 @@ def fix_invisible(text: str) -> str:
     """Turn fixed-width spaces into spaces and drop zero-width and bidi characters."""
     if not INVISIBLE_TRIGGER.search(text):
         return text
-    # one pass: a run of invisible characters becomes one space if it held a space, else nothing
-    text = _INVISIBLE.sub(lambda m: " " if _SPACE_LIKE.search(m.group()) else "", text)
+    if _REMOVABLE.search(text):
+        # a run of invisible characters becomes one space if it held a space, else nothing
+        text = _INVISIBLE.sub(lambda m: " " if _SPACE_LIKE.search(m.group()) else "", text)
+    else:  # only spaces (the usual &nbsp;): every run becomes one space, no call per run
+        text = _SPACE_LIKE_RUN.sub(" ", text)
     return _STRAY_ZWJ.sub("", text) if _ZWJ in text else text
 
 
@@ -44,16 +49,20 @@ _SPACE_BEFORE_MARK = re.compile(r"(?<=\S) (?=(?:[,;:!?]+|\.(?!\.))(?:[\s\"”’
 _SPACE_BEFORE_CLOSING = re.compile(f"(?<=\\S) (?=[{re.escape(_CLOSING)}])")
 _SPACE_AFTER_OPENING = re.compile(f"([{re.escape(_OPENING)}]) (?=\\S)")
 _RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
-# What can need fixing, found by patterns that start with a literal or a class of rare
-# characters, so the regex engine skips ahead in C instead of stopping at every space.
-_FINDERS = (
-    re.compile("  (?<=\\S  )(?=\\S)"),
-    re.compile("[,.;:!?" + re.escape(_CLOSING) + "](?<=\\S .)"),
-    re.compile("[" + re.escape(_OPENING) + "] (?=\\S)"),
-)
-#: Two spaces between words; the pipeline's fused scan looks for the other cases itself.
-DOUBLE_SPACE = _FINDERS[0]
-SPACES_TRIGGER = re.compile("|".join(p.pattern for p in _FINDERS))
+# What can need fixing: two spaces between words, a space before a mark that follows a word,
+# a space after an opening bracket.  The first is a literal the engine finds in C; the other
+# two share one scan that stops only at punctuation and brackets, not at every space.
+DOUBLE_SPACE = re.compile("  (?<=\\S  )(?=\\S)")
+_MARKS = ",.;:!?" + re.escape(_CLOSING)
+#: The characters a spacing error (other than two spaces) is found at, and what must be true
+#: once the engine stands just past one of them; the pipeline reuses both in its one scan.
+SPACING_STARTS = _MARKS + re.escape(_OPENING)
+SPACING_CHECK = f"(?<=\\S [{_MARKS}])|(?<=[{re.escape(_OPENING)}]) (?=\\S)"
+_MARK_OR_OPENING = re.compile(f"[{SPACING_STARTS}](?:{SPACING_CHECK})")
+
+
+def _needs_fix(text: str) -> bool:
+    return bool(("  " in text and DOUBLE_SPACE.search(text)) or _MARK_OR_OPENING.search(text))
 
 
 def _fix_line(line: str) -> str:
@@ -65,8 +74,6 @@ def _fix_line(line: str) -> str:
 
 def fix_spaces(text: str) -> str:
     """Collapse runs of spaces between words and fix spacing at punctuation and brackets."""
-    if not any(finder.search(text) for finder in _FINDERS):
+    if not _needs_fix(text):
         return text
-    return "\n".join(
-        _fix_line(line) if any(f.search(line) for f in _FINDERS) else line for line in text.split("\n")
-    )
+    return "\n".join(_fix_line(line) if _needs_fix(line) else line for line in text.split("\n"))
