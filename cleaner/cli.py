@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "invalid JSON) instead of passing them through unchanged; each is still reported")
     c.add_argument("--report", metavar="FILE.json",
                    help="write a JSON report: totals, and per input file its status and lines removed per "
-                        "rule (JSONL: record counts and the line numbers of records that could not be cleaned)")
+                        "rule (JSONL: record counts and the line numbers of records not cleaned)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
 
     r = sub.add_parser("rules", help="list the rules, or run their examples")
