@@ -35,7 +35,7 @@ _RARE_CHARS = (
 _RARE = re.compile(f"[{_RARE_CHARS}]")
 
 
-def _suspect_scan(style: str) -> re.Pattern[str]:
+def _suspect_scan(style: str, *, rare: bool = True) -> re.Pattern[str]:
     """One scan for the places where a fix could apply: most texts have none, the rest a few.
 
     It joins the rare-character check, the tone gate and the spacing check (two spaces in a
@@ -43,7 +43,14 @@ def _suspect_scan(style: str) -> re.Pattern[str]:
     Each check is a character class followed by a test made only where the class matched, so
     the engine skips ahead in C.  The tone tests come first: a toned vowel is by far the most
     frequent stop, and there they fail after looking at the next letter and the one before.
+    With ``rare=False`` (text whose rare characters were already handled) only tones and
+    spacing are looked for.
     """
+    if not rare:
+        return re.compile(
+            f"[{TONED[1:-1]}{SPACING_STARTS}]"
+            f"(?:{gate_continuation(style)}(?P<tone>)|(?<=[{SPACING_STARTS}])(?:{SPACING_CHECK})(?P<spacing>))"
+        )
     rare_or_spacing = f"{_RARE_CHARS}{SPACING_STARTS}"
     # "»" is a mojibake byte and also a closing quote: after a word and a space it is a spacing
     # error, which the clean path fixes, not evidence that the rare fixes must run.
@@ -87,9 +94,11 @@ class Normalizer:
             steps.append(("spaces", fix_spaces, None))
         if opts.ascii:
             steps.append(("ascii", fold_ascii, None))
-        self._steps = steps
+        self._steps = steps  # all of them, for explain()
+        self._rare_steps = [(fix, gate) for _name, fix, gate in steps if gate is not None]
         self._tones = tones
         self._suspect = _suspect_scan(opts.tone_style)
+        self._tone_or_spacing = _suspect_scan(opts.tone_style, rare=False)
 
     def __reduce__(self) -> tuple[type[Normalizer], tuple[NormalizeOptions]]:
         return (Normalizer, (self.options,))
@@ -117,31 +126,53 @@ class Normalizer:
         """One pass; says whether the rare-character path changed the text (only then can a
         second pass find more to do)."""
         text = unicodedata.normalize("NFC", text)  # so the scan below sees composed text
-        tone_at = -1
+        tone_at: list[int] = []
         spacing = False
         for hit in self._suspect.finditer(text):
             kind = hit.lastgroup
             if kind == "rare":
-                fixed = self._apply_steps(text)
-                return fixed, fixed != text
+                return self._apply_rare(text)
             if kind == "spacing":
                 spacing = True
-            elif tone_at < 0:
-                tone_at = hit.start()
+            else:
+                tone_at.append(hit.start())
         # Clean path: no rare character, so only tones, spacing and folding can apply.
-        if tone_at >= 0:
-            text = self._tones.fix_from(text, tone_at)
+        return self._finish(text, tone_at, spacing), False
+
+    def _apply_rare(self, original: str) -> tuple[str, bool]:
+        found = "".join(set(_RARE.findall(original)))
+        text = original
+        for fix, gate in self._rare_steps:
+            if gate.search(found):
+                text = fix(text)
+        tone_at: list[int] = []
+        spacing = False
+        for hit in self._tone_or_spacing.finditer(text):
+            if hit.lastgroup == "spacing":
+                spacing = True
+            else:
+                tone_at.append(hit.start())
+        fixed = self._finish(text, tone_at, spacing)
+        # Another pass would run the clean path on ``fixed``; when the last steps found nothing
+        # and no rare character is left, that pass would change nothing, so it is not needed.
+        settled = (
+            fixed == text
+            and not tone_at
+            and not spacing
+            and not _RARE.search(fixed)
+            and unicodedata.is_normalized("NFC", fixed)
+        )
+        return fixed, fixed != original and not settled
+
+    def _finish(self, text: str, tone_at: list[int], spacing: bool) -> str:
+        """The last steps (tone, spaces, ascii), given where the scan found tone candidates and
+        whether it found a spacing error; two spaces in a row are looked for here."""
+        if tone_at:
+            text = self._tones.fix_at(text, tone_at)
         if self.options.spaces and (spacing or ("  " in text and DOUBLE_SPACE.search(text))):
             text = fix_spaces(text)
         if self.options.ascii:
             text = fold_ascii(text)
-        return text, False
-
-    def _apply_steps(self, text: str) -> str:
-        found = "".join(set(_RARE.findall(text)))
-        for _name, fix, gate in self._steps:
-            if gate is None or gate.search(found):
-                text = fix(text)
         return text
 
     def explain(self, text: str) -> tuple[str, list[Change]]:

@@ -105,12 +105,17 @@ class ToneFix:
         self._candidates = candidate_pattern(style)
 
     def __call__(self, text: str) -> str:
-        hit = self._gate.search(text)
-        return text if hit is None else self.fix_from(text, hit.start())
+        return self.fix_at(text, [hit.start() for hit in self._gate.finditer(text)])
 
-    def fix_from(self, text: str, start: int) -> str:
-        """Fix ``text`` knowing that no candidate starts before ``start`` (where the gate first hit)."""
-        return fix_tones(text, self._candidates, self.style, start)
+    def fix_at(self, text: str, starts: list[int]) -> str:
+        """Fix ``text`` given every place where the gate matched, in order.
+
+        A candidate can only start where the gate matched, and neither pattern consumes a
+        toned vowel after its first character, so trying the full pattern at just those
+        places finds exactly the matches a scan of the whole text would find.
+        """
+        match = self._candidates.match
+        return _fix_words(text, [start for start in starts if match(text, start)], self.style)
 
 
 def _token_around(text: str, start: int, end: int) -> str:
@@ -119,15 +124,19 @@ def _token_around(text: str, start: int, end: int) -> str:
     return text[left : right if right >= 0 else len(text)].split("\n")[-1]
 
 
-def fix_tones(text: str, candidates: re.Pattern[str], style: str, start: int = 0) -> str:
-    """Rewrite only the words ``candidates`` finds (from ``start`` on), moving the tone where
-    ``style`` puts it."""
+def fix_tones(text: str, candidates: re.Pattern[str], style: str) -> str:
+    """Rewrite only the words ``candidates`` finds, moving the tone where ``style`` puts it."""
+    return _fix_words(text, [hit.start() for hit in candidates.finditer(text)], style)
+
+
+def _fix_words(text: str, starts: list[int], style: str) -> str:
+    """Rewrite the words holding a candidate starting at one of ``starts`` (in order)."""
     pieces: list[str] = []
     last = 0
-    for hit in candidates.finditer(text, start):
-        if hit.start() < last:
+    for start in starts:
+        if start < last:
             continue  # a second hit inside a word already handled
-        word = _WORD.search(text, max(0, _word_start(text, hit.start())))
+        word = _WORD.search(text, max(0, _word_start(text, start)))
         if word is None or word.start() < last:
             continue
         token = _token_around(text, word.start(), word.end())
