@@ -12,7 +12,7 @@ from cleaner.report import Change
 from .ascii import fold_ascii
 from .legacy import LEGACY_RARE, LegacyFix
 from .lookalike import LOOKALIKE_TRIGGER, fix_lookalikes
-from .mojibake import MOJIBAKE_RARE, fix_mojibake
+from .mojibake import MOJIBAKE_RARE, MOJIBAKE_TRIGGER, fix_mojibake
 from .options import NormalizeOptions
 from .spaces import DOUBLE_SPACE, INVISIBLE_TRIGGER, SPACING_CHECK, SPACING_STARTS, fix_invisible, fix_spaces
 from .tones import TONED, ToneFix, gate_continuation
@@ -33,6 +33,14 @@ _RARE_CHARS = (
     + MOJIBAKE_RARE
 )
 _RARE = re.compile(f"[{_RARE_CHARS}]")
+# Rare characters that open no gate but the mojibake fix's, which does nothing unless the text
+# also holds its signature (a lead byte then a continuation byte).  "Ã" is also the capital
+# a with a tilde of all-caps Vietnamese (ĐÃ, NGÃ), so most texts holding one need no repair.
+_WEAK_CHARS = "Ã»€‚‰"
+# The invisible characters scraped news carries by far most often (&nbsp; and &#8203;).  When
+# they are a text's only rare characters, the invisible fix is a plain replacement.
+_NBSP = "\N{NO-BREAK SPACE}"
+_ZWSP = "\N{ZERO WIDTH SPACE}"
 
 
 def _suspect_scan(style: str, *, rare: bool = True) -> re.Pattern[str]:
@@ -53,12 +61,16 @@ def _suspect_scan(style: str, *, rare: bool = True) -> re.Pattern[str]:
         )
     rare_or_spacing = f"{_RARE_CHARS}{SPACING_STARTS}"
     # "»" is a mojibake byte and also a closing quote: after a word and a space it is a spacing
-    # error, which the clean path fixes, not evidence that the rare fixes must run.
+    # error, which the clean path fixes, not evidence that the rare fixes must run.  The
+    # characters that only the mojibake fix looks at are told apart ("weak"): the scan goes on
+    # past them, since the text may still need no rare fix at all.
     return re.compile(
         f"[{TONED[1:-1]}{rare_or_spacing}]"
         f"(?:{gate_continuation(style)}(?P<tone>)"
         f"|(?<=[{rare_or_spacing}])"
-        f"(?:(?<=[{_RARE_CHARS}])(?<!\\S »)(?P<rare>)|(?:{SPACING_CHECK})(?P<spacing>)))"
+        f"(?:(?<=[{_RARE_CHARS}])(?<![{_WEAK_CHARS}])(?P<rare>)"
+        f"|(?<=[{_WEAK_CHARS}])(?<!\\S »)(?P<weak>)"
+        f"|(?:{SPACING_CHECK})(?P<spacing>)))"
     )
 
 
@@ -97,6 +109,8 @@ class Normalizer:
         self._steps = steps  # all of them, for explain()
         self._rare_steps = [(fix, gate) for _name, fix, gate in steps if gate is not None]
         self._tones = tones
+        self._mojibake = opts.mojibake
+        self._invisible = opts.invisible
         self._suspect = _suspect_scan(opts.tone_style)
         self._tone_or_spacing = _suspect_scan(opts.tone_style, rare=False)
 
@@ -126,18 +140,70 @@ class Normalizer:
         """One pass; says whether the rare-character path changed the text (only then can a
         second pass find more to do)."""
         text = unicodedata.normalize("NFC", text)  # so the scan below sees composed text
+        if self._invisible and (_NBSP in text or _ZWSP in text):
+            done = self._apply_invisible(text)
+            if done is not None:
+                return done
         tone_at: list[int] = []
         spacing = False
+        weak = False
         for hit in self._suspect.finditer(text):
             kind = hit.lastgroup
             if kind == "rare":
                 return self._apply_rare(text)
             if kind == "spacing":
                 spacing = True
+            elif kind == "weak":
+                weak = True
             else:
                 tone_at.append(hit.start())
+        if weak:
+            # The only rare characters open the mojibake gate alone.  Without the mojibake
+            # signature that fix returns the text as it is, so the rare path would amount to the
+            # last steps on this same text, and it asks for another pass exactly when they
+            # changed something (what they leave still holds a rare character, or they changed
+            # nothing).
+            if self._mojibake and MOJIBAKE_TRIGGER.search(text):
+                return self._apply_rare(text)
+            fixed = self._finish(text, tone_at, spacing)
+            return fixed, fixed != text
         # Clean path: no rare character, so only tones, spacing and folding can apply.
         return self._finish(text, tone_at, spacing), False
+
+    def _apply_invisible(self, original: str) -> tuple[str, bool] | None:
+        """The rare path for a text whose only rare characters are no-break and zero-width
+        spaces, done with string replacements; None when the text holds other rare characters.
+
+        The invisible fix is then the only rare fix that runs, and there it turns each run of
+        such characters into one space if the run holds a no-break space, else into nothing:
+        dropping the zero-width spaces and then closing up runs of no-break spaces does the same.
+        """
+        text = original.replace(_ZWSP, "") if _ZWSP in original else original
+        if _NBSP in text:
+            while _NBSP + _NBSP in text:
+                text = text.replace(_NBSP + _NBSP, _NBSP)
+            text = text.replace(_NBSP, " ")
+        if "»" in text or "Ã" in text:
+            # the scan does not report these everywhere ("»" after a word and a space, "Ã" where
+            # a tone candidate starts), and next to a no-break space they can be mojibake (Ã + NBSP
+            # is "à" misread): the rare path decides
+            return None
+        tone_at: list[int] = []
+        spacing = False
+        for hit in self._suspect.finditer(text):
+            kind = hit.lastgroup
+            if kind == "rare" or kind == "weak":
+                return None  # another rare character: the other fixes must see the original
+            if kind == "spacing":
+                spacing = True
+            else:
+                tone_at.append(hit.start())
+        fixed = self._finish(text, tone_at, spacing)
+        # As in ``_apply_rare``: ``fixed`` differs from ``original`` (the replaced characters are
+        # gone), and the scan showed ``text`` holds no rare character, so another pass is needed
+        # unless the last steps found nothing and the text is still composed.
+        settled = fixed == text and not tone_at and not spacing and unicodedata.is_normalized("NFC", fixed)
+        return fixed, not settled
 
     def _apply_rare(self, original: str) -> tuple[str, bool]:
         found = "".join(set(_RARE.findall(original)))
