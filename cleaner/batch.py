@@ -11,7 +11,7 @@ from itertools import islice
 from pathlib import Path
 
 from cleaner.errors import CleanerError, InputError
-from cleaner.files import BinaryFileError, read_text, unified_diff, write_atomic
+from cleaner.files import BinaryFileError, read_decoded, unified_diff, write_atomic
 from cleaner.report import Change
 from cleaner.rules import RuleSet
 
@@ -52,6 +52,7 @@ class Outcome:
     text: str | None = None  # the cleaned text, when it goes to stdout
     diff: str = ""
     changes: tuple[Change, ...] = ()
+    replaced: int = 0  # bad byte sequences read as U+FFFD (--errors replace)
 
 
 def guard(before: str, after: str, max_removed: float) -> str | None:
@@ -90,7 +91,7 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
     """Clean one file as ``job`` says. Never raises for a bad file: the error is in the outcome."""
     name = str(path)
     try:
-        original = read_text(path, job.encoding, job.errors)
+        original, replaced = read_decoded(path, job.encoding, job.errors)
     except BinaryFileError as exc:
         return Outcome(name, "skipped", str(exc))
     except InputError as exc:
@@ -107,7 +108,7 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
     cleaned = result.text
     changed = cleaned != original
     out = Outcome(name, "changed" if changed else "unchanged", bytes_in=size, removed=removed,
-                  changes=result.changes if job.explain else ())
+                  changes=result.changes if job.explain else (), replaced=replaced)
     if job.diff and changed:
         out.diff = unified_diff(original, cleaned, name)
     # Where the text goes: over the input, below -o, or to stdout. --check, --diff and --explain alone
@@ -130,12 +131,24 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
         return out  # nothing to write; an unchanged file is not touched, so its mtime stays
     try:
         if job.out_dir is not None:
-            write_atomic(job.out_dir / relative, cleaned)
+            target = job.out_dir / relative
+            if _same_file(target, path):
+                return Outcome(name, "failed", f"{name}: not written: the output {target} is this input "
+                                               "file; choose an -o folder outside the input folders",
+                               bytes_in=size)
+            write_atomic(target, cleaned)
         elif job.in_place:
             write_atomic(path, cleaned)
     except OSError as exc:
         return Outcome(name, "failed", f"{name}: cannot write: {exc.strerror or exc}", bytes_in=size)
     return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False  # no such output yet
 
 
 _WORKER_RULES: RuleSet | None = None

@@ -7,6 +7,7 @@ Exit codes: 0 ok; 1 ``--check``/``--in-place`` found or made changes, or the gua
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -16,10 +17,10 @@ from typing import Any, TextIO
 from cleaner import __version__
 from cleaner.batch import DEFAULT_MAX_REMOVED, Job, Outcome, fired_rules, guard, run
 from cleaner.errors import CleanerError, InputError
-from cleaner.files import decode, iter_inputs
+from cleaner.files import decode_counted, iter_inputs
 from cleaner.loader import load_rules
 from cleaner.report import Report
-from cleaner.rules import RuleSet
+from cleaner.rules import DEFAULT_TIMEOUT, RuleSet
 
 EPILOG = """\
 exit codes:
@@ -61,6 +62,18 @@ def _share(text: str) -> float:
     return value
 
 
+def _seconds(text: str) -> float:
+    """``--timeout``: seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds; give one such as 2 or 0.5 "
+                                         "(0 = no limit)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vnclean", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
@@ -98,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"guard: do not write a file that cleaning would empty or strip of more than this "
                         f"share of its characters, e.g. 0.95 or 95%% (default {DEFAULT_MAX_REMOVED})")
     c.add_argument("--force", action="store_true", help="write even when the guard would hold a file back")
+    c.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help="stop a rule's pattern that runs longer than this on one line and fail that file, "
+                        "naming the rule (catastrophic backtracking); 0 = no limit "
+                        f"(default {DEFAULT_TIMEOUT:g})")
     c.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                    help="worker processes for files and JSONL records (0 = all cores; default 1)")
     c.add_argument("--format", choices=("auto", "text", "jsonl"), default="auto",
@@ -172,7 +189,8 @@ def _load(args: argparse.Namespace) -> RuleSet:
         options["legacy"] = args.encoding.lower()
     if getattr(args, "ascii", False):
         options["ascii"] = True
-    return load_rules(*(args.rules or ["vn-news"]), skip=tuple(args.skip), **options)
+    timeout = getattr(args, "timeout", DEFAULT_TIMEOUT)
+    return load_rules(*(args.rules or ["vn-news"]), skip=tuple(args.skip), timeout=timeout or None, **options)
 
 
 def _err(msg: str) -> None:
@@ -210,18 +228,21 @@ def cmd_clean(args: argparse.Namespace) -> int:
         return _clean_stdin(rules, args, report)
 
     out_dir = Path(args.output) if args.output else None
+    if out_dir is not None:
+        problem = _check_out_dir(out_dir, args.paths)
+        if problem:
+            _err(problem)
+            return 2
     inputs: list[tuple[Path, Path]] = []
-    for item in iter_inputs(args.paths, args.glob):
+    # The -o folder may lie inside an input folder: the walk does not enter it, so a second run does
+    # not clean its own output again (out/out/...).
+    for item in iter_inputs(args.paths, args.glob, exclude=[out_dir] if out_dir is not None else []):
         if isinstance(item, InputError):
             _err(str(item))
             report.failed += 1
             continue
         inputs.append((item.path, item.relative))
     if out_dir is not None:
-        problem = _check_out_dir(out_dir, [p for p, _ in inputs], args.paths)
-        if problem:
-            _err(problem)
-            return 2
         inputs = [(p, rel) for p, rel in inputs if not _is_below(p, out_dir)]
     if to_stdout and len(inputs) > 1:
         _err("several inputs and no output option: give -o DIR, --in-place, --check or --diff")
@@ -260,6 +281,10 @@ def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> Non
     report.read += 1
     report.bytes_in += o.bytes_in
     report.add_removed(o.removed)
+    if o.replaced:
+        report.replaced += o.replaced
+        print(f"vnclean: warning: {o.path}: {o.replaced} undecodable byte sequence"
+              f"{'s' if o.replaced != 1 else ''} replaced with U+FFFD (--errors replace)", file=sys.stderr)
     if o.status == "failed":
         report.failed += 1
         _err(o.message)
@@ -292,7 +317,7 @@ def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> in
     data = sys.stdin.buffer.read()
     encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
     try:
-        text = decode(data, "<stdin>", encoding, args.errors)
+        text, report.replaced = decode_counted(data, "<stdin>", encoding, args.errors)
     except InputError as exc:
         _err(str(exc))
         return 2
@@ -464,21 +489,25 @@ def _finish_report(args: argparse.Namespace, report: Report, entries: list[dict[
 
 
 def _is_below(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
+    # realpath, not Path.resolve: it does not raise on a symlink loop
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
 
 
-def _check_out_dir(out_dir: Path, inputs: list[Path], raw_paths: list[str]) -> str | None:
-    """-o must be a folder that is not one of the inputs; inputs already below it are not re-read."""
+def _check_out_dir(out_dir: Path, raw_paths: list[str]) -> str | None:
+    """-o must be a folder, and not one of the inputs (its files would be written over)."""
     if out_dir.exists() and not out_dir.is_dir():
-        return f"-o {out_dir}: is a file; -o takes a folder (to write one file, redirect stdout)"
-    for p in inputs:
-        if p.resolve() == out_dir.resolve():
-            return f"-o {out_dir}: is an input file; choose another output folder"
+        what = "an input file" if any(_same(out_dir, p) for p in raw_paths) else "a file"
+        return f"-o {out_dir}: is {what}; -o takes a folder to write cleaned copies into (for one file, " \
+               "redirect stdout; to rewrite inputs, use --in-place)"
+    for p in raw_paths:
+        if _same(out_dir, p):
+            return f"-o {out_dir}: is an input folder, its files would be written over; choose another " \
+                   "folder, or --in-place to rewrite the inputs"
     return None
+
+
+def _same(a: Path | str, b: Path | str) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def _progress(total: int, quiet: bool) -> Any:

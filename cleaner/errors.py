@@ -24,7 +24,17 @@ class RuleError(CleanerError):
 
 
 class InputError(CleanerError):
-    """An input could not be read or decoded: names the file, the position and the remedy."""
+    """An input could not be read or decoded: names the file, the position and the remedy.
+
+    ``path``, ``line`` and ``offset`` (a byte offset) say where, for callers that want them apart.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 offset: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.offset = offset
+        super().__init__(message)
 
 
 class RuleTimeout(CleanerError):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import errno
 import fnmatch
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cleaner.errors import InputError
 
@@ -19,45 +22,138 @@ BINARY_SNIFF = 8192
 
 
 class BinaryFileError(InputError):
-    """The file holds NUL bytes: an image or other binary, not text to clean."""
+    """The file is binary (NUL bytes, or an image/archive signature), not text to clean."""
+
+
+class Decoded(NamedTuple):
+    """Decoded text, and how many undecodable byte sequences became U+FFFD (``errors="replace"``)."""
+
+    text: str
+    replaced: int = 0
+
+
+# Signatures of files that hold no text although a folder may call them *.txt (a scraper that saved an
+# image or an archive under the article's name); most carry NUL bytes, a PDF or JPEG may not early on.
+_BINARY_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04",
+                      b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"RIFF", b"\x7fELF")
+_REPLACE_COUNTING = "vnclean-replace"
+_replaced = threading.local()
+
+
+def _count_replacement(exc: UnicodeError) -> tuple[str, int]:
+    """Python's ``replace`` handler for decoding, which also counts what it replaced (per thread)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _replaced.n = getattr(_replaced, "n", 0) + 1
+    return "\N{REPLACEMENT CHARACTER}", exc.end
+
+
+codecs.register_error(_REPLACE_COUNTING, _count_replacement)
 
 
 def decode(data: bytes, name: str, encoding: str = "utf-8", errors: str = "strict") -> str:
     """Bytes -> text. A BOM (UTF-8, UTF-16) wins over ``encoding``; NUL bytes mean a binary file.
 
     A decoding error names the file, the line, the byte offset and the remedy.
+
+    >>> decode(b"H\\xe0 N\\xf4i", "a.txt", "cp1258")
+    'Hà Nôi'
+    >>> try:
+    ...     decode(b"Xin ch\\xe0o", "a.txt")
+    ... except InputError as exc:
+    ...     print(exc)
+    a.txt:1: not valid utf-8 at byte 6 (e0 6f); give the file's encoding with --encoding (e.g. cp1258), or \
+--errors replace to keep going with U+FFFD in place of bad bytes
     """
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors)
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16", errors)
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: invalid UTF-16 at byte {exc.start}; the file has a UTF-16 BOM but is "
-                             "damaged: re-export it, or use --errors replace") from None
-    if b"\x00" in data[:BINARY_SNIFF]:
-        raise BinaryFileError(f"{name}: binary file (NUL bytes), skipped; it is not text")
+    return decode_counted(data, name, encoding, errors).text
+
+
+def decode_counted(data: bytes, name: str, encoding: str = "utf-8", errors: str = "strict") -> Decoded:
+    """``decode``, also saying how many bad byte sequences ``errors="replace"`` turned into U+FFFD.
+
+    >>> decode_counted(b"Vi\\xe1\\xbb\\x87t \\xff Nam\\xe1\\xbb", "a.txt", errors="replace")
+    Decoded(text='Việt � Nam�', replaced=2)
+    """
     try:
-        return data.decode(encoding, errors)
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        bad = data[exc.start:exc.start + 4].hex(" ")
-        raise InputError(f"{name}:{line}: not valid {encoding} at byte {exc.start} ({bad}); give the file's "
-                         "encoding with --encoding (e.g. cp1258), or --errors replace to keep going with "
-                         "U+FFFD in place of bad bytes") from None
+        codecs.lookup(encoding)
     except LookupError:
         raise InputError(f"unknown encoding '{encoding}'; use a Python codec name such as utf-8, cp1258, "
                          "utf-16, or a legacy Vietnamese font encoding (vni, tcvn3, viscii, viqr)") from None
+    bom = b""
+    if data.startswith(codecs.BOM_UTF8):
+        bom, encoding, data = codecs.BOM_UTF8, "utf-8", data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        bom, encoding = data[:2], "utf-16"  # the utf-16 codec reads the BOM and drops it
+    else:
+        head = data[:BINARY_SNIFF]
+        if b"\x00" in head:
+            raise BinaryFileError(f"{name}: binary file (NUL bytes), skipped; it is not text", path=name)
+        if head.startswith(_BINARY_SIGNATURES):
+            raise BinaryFileError(f"{name}: binary file (an image or archive signature), skipped; it is not "
+                                  "text", path=name)
+    if errors == "replace":
+        _replaced.n = 0
+        text = data.decode(encoding, _REPLACE_COUNTING)
+        return Decoded(text, _replaced.n)
+    try:
+        return Decoded(data.decode(encoding, errors))
+    except UnicodeDecodeError as exc:
+        offset = exc.start + len(bom) if encoding != "utf-16" else exc.start
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start:exc.start + 4].hex(" ")
+        if encoding == "utf-16":
+            raise InputError(f"{name}: invalid UTF-16 at byte {offset} ({bad}); the file starts with a "
+                             "UTF-16 BOM but is damaged: re-export it, or use --errors replace to keep "
+                             "going with U+FFFD in place of bad bytes", path=name, offset=offset) from None
+        remedy = ("the file starts with a UTF-8 BOM but is damaged: re-export it" if bom else
+                  "give the file's encoding with --encoding (e.g. cp1258)")
+        raise InputError(f"{name}:{line}: not valid {encoding} at byte {offset} ({bad}); {remedy}, or "
+                         "--errors replace to keep going with U+FFFD in place of bad bytes",
+                         path=name, line=line, offset=offset) from None
 
 
 def read_text(path: str | os.PathLike[str], encoding: str = "utf-8", errors: str = "strict") -> str:
     """Read a file as text (see ``decode``); ``-`` is not handled here (the CLI reads stdin)."""
+    return read_decoded(path, encoding, errors).text
+
+
+def read_decoded(path: str | os.PathLike[str], encoding: str = "utf-8", errors: str = "strict") -> Decoded:
+    """Read a file as text (see ``decode_counted``); only regular files are read."""
     p = Path(path)
+    # O_NONBLOCK: opening a named pipe would otherwise wait for a writer, and hang the batch.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        data = p.read_bytes()
+        fd = os.open(p, flags)
     except OSError as exc:
-        raise InputError(f"{p}: cannot read: {exc.strerror or exc}; check the path and its permissions") from None
-    return decode(data, str(p), encoding, errors)
+        raise InputError(f"{p}: cannot read: {exc.strerror or exc}; check the path and its permissions",
+                         path=str(p)) from None
+    kind = _kind(os.fstat(fd).st_mode)
+    if kind:
+        os.close(fd)
+        raise InputError(f"{p}: not a regular file ({kind}), skipped; give a text file or a folder",
+                         path=str(p))
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            data = fh.read()
+        except OSError as exc:
+            raise InputError(f"{p}: cannot read: {exc.strerror or exc}; check the file and its disk",
+                             path=str(p)) from None
+    return decode_counted(data, str(p), encoding, errors)
+
+
+def _kind(mode: int) -> str:
+    """What a non-regular file is, for messages; ``""`` for a regular file."""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
@@ -103,29 +199,67 @@ class Input:
     relative: Path
 
 
-def iter_inputs(paths: list[str], pattern: str = "*.txt") -> Iterator[Input | InputError]:
+def iter_inputs(paths: list[str], pattern: str = "*.txt",
+                exclude: Iterable[str | os.PathLike[str]] = ()) -> Iterator[Input | InputError]:
     """Expand files and folders (recursively, files matching ``pattern``) in a stable, sorted order.
 
-    Folder symlinks are not followed, so a symlink loop cannot trap the walk. Problems (a missing path)
-    are yielded as ``InputError`` so the caller reports them and goes on.
+    Folder symlinks are not followed, so a symlink loop cannot trap the walk. Folders in ``exclude``
+    (the ``-o`` folder when it lies inside an input folder) are not entered, so output is never read
+    back as input. Problems (a missing path, a broken link, an unreadable folder, a named pipe) are
+    yielded as ``InputError`` so the caller reports them and goes on.
     """
+    skip = {os.path.realpath(x) for x in exclude}
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
-                dirnames.sort()
-                # Our own temporary files and hidden folders (.git) are never inputs.
-                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-                for fname in sorted(filenames):
-                    if fnmatch.fnmatch(fname, pattern) and not fname.endswith(".vnclean-tmp"):
-                        fp = Path(dirpath) / fname
-                        yield Input(fp, fp.relative_to(p))
-        elif p.is_file():
+        try:
+            mode = p.stat().st_mode
+        except OSError as exc:
+            yield _missing(p, exc)
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _walk(p, pattern, skip)
+        elif stat.S_ISREG(mode):
             yield Input(p, Path(p.name))
-        elif p.exists():
-            yield InputError(f"{p}: not a regular file, skipped")
         else:
-            yield InputError(f"{p}: no such file or folder; check the path")
+            yield InputError(f"{p}: not a regular file ({_kind(mode)}), skipped; give a text file or a "
+                             "folder", path=str(p))
+
+
+def _walk(root: Path, pattern: str, skip: set[str]) -> Iterator[Input | InputError]:
+    problems: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=problems.append):
+        yield from (InputError(f"{e.filename}: cannot list folder: {e.strerror}; its files are not cleaned, "
+                               "check its permissions", path=str(e.filename)) for e in problems)
+        problems.clear()
+        dirnames.sort()
+        # Our own temporary files, hidden folders (.git) and the output folder are never inputs.
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")
+                       and os.path.realpath(os.path.join(dirpath, d)) not in skip]
+        for fname in sorted(filenames):
+            if fnmatch.fnmatch(fname, pattern) and not fname.endswith(".vnclean-tmp"):
+                fp = Path(dirpath) / fname
+                try:
+                    mode = fp.stat().st_mode
+                except OSError as exc:
+                    yield _missing(fp, exc)
+                    continue
+                if stat.S_ISREG(mode):
+                    yield Input(fp, fp.relative_to(root))
+                elif not stat.S_ISDIR(mode):  # a link to a folder is not followed, like the walk
+                    yield InputError(f"{fp}: not a regular file ({_kind(mode)}), skipped; remove it or "
+                                     "narrow --glob", path=str(fp))
+    yield from (InputError(f"{e.filename}: cannot list folder: {e.strerror}; its files are not cleaned, "
+                           "check its permissions", path=str(e.filename)) for e in problems)
+
+
+def _missing(p: Path, exc: OSError) -> InputError:
+    if exc.errno == errno.ELOOP:
+        return InputError(f"{p}: symbolic link loop; fix or remove the link", path=str(p))
+    if p.is_symlink():
+        return InputError(f"{p}: broken symbolic link ({exc.strerror}); fix or remove the link", path=str(p))
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{p}: no such file or folder; check the path", path=str(p))
+    return InputError(f"{p}: cannot read: {exc.strerror}; check the path and its permissions", path=str(p))
 
 
 def _diff_lines(text: str) -> list[str]:

@@ -14,7 +14,7 @@ import yaml
 
 from cleaner.errors import RuleError
 from cleaner.normalize import NormalizeOptions
-from cleaner.rules import ACTIONS, MATCH_MODES, Examples, Rule, RuleSet
+from cleaner.rules import ACTIONS, DEFAULT_TIMEOUT, MATCH_MODES, Examples, Rule, RuleSet
 
 #: Keys a rule file may have at its top level.
 FILE_KEYS = ("name", "description", "extends", "skip", "normalize", "rules")
@@ -113,6 +113,9 @@ def _read_yaml(path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or str(exc)
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            # "found unexpected end of stream" is reported at the end: say where the quote was opened
+            what += f" ({exc.context} started at line {exc.context_mark.line + 1})"
         raise RuleError(f"malformed YAML: {what}; check indentation and quoting (patterns with backslashes "
                         "are safest in single quotes)", source=str(path), line=line) from None
     except yaml.YAMLError as exc:
@@ -370,11 +373,13 @@ def iter_sources(*names_or_paths: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def load_rules(*names_or_paths: str | os.PathLike[str], skip: tuple[str, ...] | list[str] = (),
-               **normalize: Any) -> RuleSet:
+               timeout: float | None = DEFAULT_TIMEOUT, **normalize: Any) -> RuleSet:
     """Load and validate rule sets by shipped name (``"vn-news"``) or YAML path; several combine in order.
 
     ``skip`` switches rules off by id; keyword arguments override the files' ``normalize:`` options
-    (``tone_style="new"``...). Raises ``RuleError`` with the file, line, rule id and a remedy.
+    (``tone_style="new"``...). ``timeout`` is how many seconds one pattern may run on one line before
+    cleaning that document fails with ``RuleTimeout`` (``None``: no limit).
+    Raises ``RuleError`` with the file, line, rule id and a remedy.
 
     >>> rs = load_rules("vn-news")
     >>> rs.clean("icon facebook\\nHà Nội mưa to.\\n")
@@ -394,5 +399,5 @@ def load_rules(*names_or_paths: str | os.PathLike[str], skip: tuple[str, ...] | 
             NormalizeOptions.from_mapping(dataclasses.asdict(options))
         except (TypeError, ValueError) as exc:
             raise RuleError(f"normalize option: {exc}") from None
-    rs = RuleSet(acc.rules, normalize=options, name="+".join(acc.names))
+    rs = RuleSet(acc.rules, normalize=options, name="+".join(acc.names), timeout=timeout)
     return rs.without(*skip) if skip else rs

@@ -56,6 +56,7 @@ class Report:
     changed: int = 0
     failed: int = 0
     skipped: int = 0
+    replaced: int = 0  # bad byte sequences read as U+FFFD (--errors replace)
     guarded: int = 0
     bytes_in: int = 0
     seconds: float = 0.0
@@ -82,6 +83,9 @@ class Report:
                  f"{self.failed} failed"]
         if self.skipped:
             parts.append(f"{self.skipped} skipped")
+        if self.replaced:
+            parts.append(f"{self.replaced} undecodable byte sequence{'s' if self.replaced != 1 else ''} "
+                         "replaced with U+FFFD")
         if self.guarded:
             parts.append(f"{self.guarded} held back by the guard")
         line = ", ".join(parts) + f" ({mb:.2f} MB in {self.seconds:.2f}s, {rate})"
