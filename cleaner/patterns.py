@@ -1,0 +1,180 @@
+"""What a regex's syntax says about its cost: anchored at the start, or able to backtrack without end.
+
+Both answers are conservative: when the source is not plainly one shape, the safe answer is given
+(not anchored: search every position; may backtrack: run with the timeout).
+"""
+
+from __future__ import annotations
+
+_QUANTIFIERS = "*+?{"
+#: A bounded repeat ``{n,m}`` of a group up to this many times is not counted as unbounded nesting.
+_SMALL_REPEAT = 8
+
+
+def _close(src: str, i: int) -> int:
+    """Index of the ``)`` closing the group that opens at ``src[i]``, or -1."""
+    depth, in_class = 0, False
+    j = i
+    while j < len(src):
+        c = src[j]
+        if c == "\\":
+            j += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            if src[j + 1:j + 2] == "^":
+                j += 1
+            if src[j + 1:j + 2] == "]":
+                j += 1  # a ']' first in a class is a literal
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    return -1
+
+
+def _branches(src: str) -> list[str] | None:
+    """The top-level alternatives of ``src``, or None when its brackets do not balance."""
+    out, depth, in_class, start, j = [], 0, False, 0, 0
+    while j < len(src):
+        c = src[j]
+        if c == "\\":
+            j += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            if src[j + 1:j + 2] == "^":
+                j += 1
+            if src[j + 1:j + 2] == "]":
+                j += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif c == "|" and depth == 0:
+            out.append(src[start:j])
+            start = j + 1
+        j += 1
+    if depth != 0 or in_class:
+        return None
+    out.append(src[start:])
+    return out
+
+
+def anchored_at_start(src: str) -> bool:
+    """Every match must start at position 0 (each top-level branch starts with ``^`` or ``\\A``).
+
+    With such a pattern ``match`` finds what ``search`` finds, without trying every later position.
+
+    >>> anchored_at_start(r"^\\s*(?:a|b)"), anchored_at_start(r"(?:^a|^b)c"), anchored_at_start(r"^a|b")
+    (True, True, False)
+    """
+    branches = _branches(src)
+    if not branches:
+        return False
+    for b in branches:
+        if b.startswith(("^", "\\A")):
+            continue
+        if b.startswith("(?:") or (b.startswith("(") and not b.startswith("(?")):
+            end = _close(b, 0)
+            if end < 0 or b[end + 1:end + 2] in ("*", "?", "{"):
+                return False  # an optional leading group may be skipped
+            inner = b[3:end] if b.startswith("(?:") else b[1:end]
+            if anchored_at_start(inner):
+                continue
+        return False
+    return True
+
+
+def may_backtrack(src: str) -> bool:
+    """A repeated group holds a repeat or an alternation (``(a+)+``, ``(a|aa)*``): matching may explode.
+
+    >>> may_backtrack(r"(a+)+$"), may_backtrack(r"(?:x|xx)*y"), may_backtrack(r"^\\s*[•·]\\s*\\S")
+    (True, True, False)
+    """
+    j = 0
+    while j < len(src):
+        c = src[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            end = _class_end(src, j)
+            if end < 0:
+                return True
+            j = end + 1
+            continue
+        if c == "(":
+            end = _close(src, j)
+            if end < 0:
+                return True
+            body = src[j + 1:end]
+            if _repeated(src, end + 1) and (_has_repeat(body) or (_branches(body) or [""]).__len__() > 1):
+                return True
+        j += 1
+    return False
+
+
+def _class_end(src: str, j: int) -> int:
+    k = j + 1
+    if src[k:k + 1] == "^":
+        k += 1
+    if src[k:k + 1] == "]":
+        k += 1
+    while k < len(src):
+        if src[k] == "\\":
+            k += 2
+            continue
+        if src[k] == "]":
+            return k
+        k += 1
+    return -1
+
+
+def _repeated(src: str, k: int) -> bool:
+    """The group ending before ``src[k]`` is repeated more than a few times."""
+    q = src[k:k + 1]
+    if q in ("*", "+"):
+        return True
+    if q == "{":
+        end = src.find("}", k)
+        if end < 0:
+            return False
+        parts = src[k + 1:end].split(",")
+        if len(parts) == 2 and not parts[1].strip():
+            return True  # {n,}
+        try:
+            return int(parts[-1]) > _SMALL_REPEAT
+        except ValueError:
+            return True
+    return False
+
+
+def _has_repeat(body: str) -> bool:
+    j = 0
+    while j < len(body):
+        c = body[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            end = _class_end(body, j)
+            if end < 0:
+                return True
+            j = end + 1
+            continue
+        if c in "*+" or (c == "{" and _repeated(body, j)):
+            return True
+        j += 1
+    return False
