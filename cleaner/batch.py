@@ -98,7 +98,8 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
         return Outcome(name, "failed", str(exc))
     size = len(original.encode("utf-8"))
     try:
-        result = rules.explain(original)
+        # Per-rule counts come from the rules' changes; normalization is itemized only for --explain.
+        result = rules.explain(original, fixes=job.explain)
     except CleanerError as exc:
         return Outcome(name, "failed", f"{name}: {exc}", bytes_in=size)
     removed: dict[str, int] = {}
