@@ -11,11 +11,11 @@ import functools
 
 __version__ = "0.1.0"
 
-from cleaner.errors import CleanerError, InputError, RuleError  # noqa: E402
-from cleaner.loader import load_rules  # noqa: E402
-from cleaner.normalize import NormalizeOptions, Normalizer, fold_ascii, normalize  # noqa: E402
-from cleaner.report import Change, Result  # noqa: E402
-from cleaner.rules import Rule, RuleSet  # noqa: E402
+from cleaner.errors import CleanerError, InputError, RuleError
+from cleaner.loader import load_rules
+from cleaner.normalize import NormalizeOptions, Normalizer, fold_ascii, normalize
+from cleaner.report import Change, Result
+from cleaner.rules import Rule, RuleSet
 
 __all__ = [
     "Change", "CleanerError", "InputError", "NormalizeOptions", "Normalizer", "Result", "Rule", "RuleError",

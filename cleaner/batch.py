@@ -1,4 +1,4 @@
-"""Clean many files: one picklable job per file, run in order or in a process pool, never one failure for all."""
+"""Clean many files: one picklable job per file, in order or in a process pool; one failure stops none."""
 
 from __future__ import annotations
 

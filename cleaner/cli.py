@@ -46,8 +46,10 @@ PROGRESS_MIN_FILES = 8
 
 def _rules_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", action="append", metavar="NAME|FILE",
-                   help="a shipped rule set (vn-news) or a YAML rule file; repeat to combine (default: vn-news)")
-    p.add_argument("--skip", action="append", default=[], metavar="ID", help="switch a rule off by id; repeatable")
+                   help="a shipped rule set (vn-news) or a YAML rule file; repeat to combine "
+                        "(default: vn-news)")
+    p.add_argument("--skip", action="append", default=[], metavar="ID",
+                   help="switch a rule off by id; repeatable")
 
 
 def _share(text: str) -> float:
@@ -87,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Clean files, folders (recursively) or stdin ('-').")
     c.add_argument("paths", nargs="+", metavar="PATH", help="a file, a folder, or - for stdin")
     out = c.add_mutually_exclusive_group()
-    out.add_argument("-o", "--output", metavar="DIR", help="write cleaned files below DIR, mirroring the input tree")
+    out.add_argument("-o", "--output", metavar="DIR",
+                     help="write cleaned files below DIR, mirroring the input tree")
     out.add_argument("--in-place", action="store_true",
                      help="rewrite changed files in place (atomically); print 'Fixing PATH' for each")
     c.add_argument("--check", action="store_true",
@@ -96,17 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--explain", action="store_true",
                    help="print, per file, each removed or changed line with its line number and rule id")
     _rules_args(c)
-    c.add_argument("--glob", default="*.txt", metavar="PATTERN", help="files to take from folders (default: *.txt)")
+    c.add_argument("--glob", default="*.txt", metavar="PATTERN",
+                   help="files to take from folders (default: *.txt)")
     c.add_argument("--encoding", default="utf-8", metavar="NAME",
                    help="input encoding (utf-8; cp1258...; a BOM wins), or a legacy font encoding to repair: "
                         + ", ".join(LEGACY_NAMES))
     c.add_argument("--errors", choices=("strict", "replace"), default="strict",
                    help="on bytes that do not decode: stop with an error for that file (strict), or put "
                         "U+FFFD in their place and go on (replace)")
-    c.add_argument("--tone-style", choices=("old", "new", "keep"), help="tone-mark placement (default: old, hòa)")
+    c.add_argument("--tone-style", choices=("old", "new", "keep"),
+                   help="tone-mark placement (default: old, hòa)")
     c.add_argument("--legacy", choices=("off", "auto", *LEGACY_NAMES),
                    help="legacy Vietnamese encodings: detect (auto, default), force one, or off")
-    c.add_argument("--ascii", action="store_true", help="fold the output to ASCII (Đảm bảo -> Dam bao), for keys")
+    c.add_argument("--ascii", action="store_true",
+                   help="fold the output to ASCII (Đảm bảo -> Dam bao), for keys")
     c.add_argument("--max-removed", type=_share, default=DEFAULT_MAX_REMOVED, metavar="SHARE",
                    help=f"guard: do not write a file that cleaning would empty or strip of more than this "
                         f"share of its characters, e.g. 0.95 or 95%% (default {DEFAULT_MAX_REMOVED})")
@@ -255,7 +261,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     entries: list[dict[str, Any]] = []
 
     job = Job(out_dir=out_dir, in_place=args.in_place, write=writes,
-              diff=args.diff, explain=args.explain, to_stdout=to_stdout, encoding=encoding, errors=args.errors,
+              diff=args.diff, explain=args.explain, to_stdout=to_stdout, encoding=encoding,
+              errors=args.errors,
               max_removed=args.max_removed, force=args.force)
     bar = _progress(len(inputs), args.quiet)
     start = time.perf_counter()
