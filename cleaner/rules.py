@@ -28,6 +28,8 @@ MATCH_MODES = ("search", "line", "start", "end")
 #: Real patterns take microseconds on a line and well under a second on a 100 MB one.
 DEFAULT_TIMEOUT = 2.0
 _DIGITS = regex.compile(r"\d+")
+#: Up to this many kept lines, ``inside`` rules first rule lines out with one substring count each.
+_COUNT_LINES = 400
 #: A line counts as repeated inside another only when the other is this many characters longer.
 _INSIDE_MARGIN = 10
 
@@ -420,13 +422,16 @@ class _Compiled:
         # Containers are the lines still kept, so a caption that quotes the sapo does not take the sapo
         # with it; a container must be clearly longer (a paragraph around the repeated sentence).
         keys = {i: self._key_at(doc, i) for i in doc.kept()}
-        # One substring count over all keys rules out almost every line in C: a key found only once
-        # (in its own line) stands inside no other line.
-        every = "\n".join(keys.values())
+        # On a page-sized document one substring count over all keys rules out almost every line in C
+        # (a key found only once stands inside no other line); on a huge one that count would make the
+        # rule quadratic, so the word index below does the work alone.
+        every = "\n".join(keys.values()) if len(keys) <= _COUNT_LINES else None
         index: dict[str, list[int]] | None = None
         for i in sorted(candidates):
             key = keys.get(i)
-            if not key or not doc.keep[i] or every.count(key) < 2 or not self._matches(doc, i):
+            if not key or not doc.keep[i] or not self._matches(doc, i):
+                continue
+            if every is not None and every.count(key) < 2:
                 continue
             words = key.split(" ")
             pool: list[int] | dict[int, str] = keys
