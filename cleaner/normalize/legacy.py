@@ -162,6 +162,10 @@ class LegacyFix:
         for name in self.names if among is None else [n for n in self.names if n in among]:
             if not _TRIGGERS[name].search(line):
                 continue
+            if name != "viqr" and line.isascii():
+                # Font-encoded Vietnamese is full of bytes above 0x7F; a line of ASCII is not it, even
+                # when it holds the C0 control bytes VISCII uses for six capitals ("\x14" is "Ỷ").
+                continue
             decoded = DECODERS[name](line)
             if decoded != line and _confident(line, decoded, short_ok=short_ok):
                 score = _evidence(line, decoded)[4]
