@@ -6,57 +6,56 @@ Both answers are conservative: when the source is not plainly one shape, the saf
 
 from __future__ import annotations
 
-_QUANTIFIERS = "*+?{"
+from collections.abc import Iterator
+
 #: A bounded repeat ``{n,m}`` of a group up to this many times is not counted as unbounded nesting.
 _SMALL_REPEAT = 8
 
 
-def _close(src: str, i: int) -> int:
-    """Index of the ``)`` closing the group that opens at ``src[i]``, or -1."""
-    depth, in_class = 0, False
-    j = i
+def _tokens(src: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """``(index, char)`` of each character outside escapes and character classes, from ``start``.
+
+    A character class left open ends the walk with ``(-1, "")``.
+    """
+    j = start
     while j < len(src):
         c = src[j]
         if c == "\\":
             j += 2
             continue
-        if in_class:
-            if c == "]":
-                in_class = False
-        elif c == "[":
-            in_class = True
-            if src[j + 1:j + 2] == "^":
-                j += 1
-            if src[j + 1:j + 2] == "]":
-                j += 1  # a ']' first in a class is a literal
-        elif c == "(":
+        if c == "[":
+            end = _class_end(src, j)
+            if end < 0:
+                yield -1, ""
+                return
+            j = end + 1
+            continue
+        yield j, c
+        j += 1
+
+
+def _close(src: str, i: int) -> int:
+    """Index of the ``)`` closing the group that opens at ``src[i]``, or -1."""
+    depth = 0
+    for j, c in _tokens(src, i):
+        if j < 0:
+            return -1
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
             if depth == 0:
                 return j
-        j += 1
     return -1
 
 
 def _branches(src: str) -> list[str] | None:
     """The top-level alternatives of ``src``, or None when its brackets do not balance."""
-    out, depth, in_class, start, j = [], 0, False, 0, 0
-    while j < len(src):
-        c = src[j]
-        if c == "\\":
-            j += 2
-            continue
-        if in_class:
-            if c == "]":
-                in_class = False
-        elif c == "[":
-            in_class = True
-            if src[j + 1:j + 2] == "^":
-                j += 1
-            if src[j + 1:j + 2] == "]":
-                j += 1
-        elif c == "(":
+    out, depth, start = [], 0, 0
+    for j, c in _tokens(src):
+        if j < 0:
+            return None
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
@@ -65,8 +64,7 @@ def _branches(src: str) -> list[str] | None:
         elif c == "|" and depth == 0:
             out.append(src[start:j])
             start = j + 1
-        j += 1
-    if depth != 0 or in_class:
+    if depth != 0:
         return None
     out.append(src[start:])
     return out
@@ -103,26 +101,16 @@ def may_backtrack(src: str) -> bool:
     >>> may_backtrack(r"(a+)+$"), may_backtrack(r"(?:x|xx)*y"), may_backtrack(r"^\\s*[•·]\\s*\\S")
     (True, True, False)
     """
-    j = 0
-    while j < len(src):
-        c = src[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            end = _class_end(src, j)
-            if end < 0:
-                return True
-            j = end + 1
-            continue
+    for j, c in _tokens(src):
+        if j < 0:
+            return True
         if c == "(":
             end = _close(src, j)
             if end < 0:
                 return True
             body = src[j + 1:end]
-            if _repeated(src, end + 1) and (_has_repeat(body) or (_branches(body) or [""]).__len__() > 1):
+            if _repeated(src, end + 1) and (_has_repeat(body) or len(_branches(body) or [""]) > 1):
                 return True
-        j += 1
     return False
 
 
@@ -162,19 +150,7 @@ def _repeated(src: str, k: int) -> bool:
 
 
 def _has_repeat(body: str) -> bool:
-    j = 0
-    while j < len(body):
-        c = body[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            end = _class_end(body, j)
-            if end < 0:
-                return True
-            j = end + 1
-            continue
-        if c in "*+" or (c == "{" and _repeated(body, j)):
+    for j, c in _tokens(body):
+        if j < 0 or c in "*+" or (c == "{" and _repeated(body, j)):
             return True
-        j += 1
     return False
