@@ -11,9 +11,10 @@ import stat
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from cleaner.errors import InputError
 
@@ -156,12 +157,14 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) so the file is either the old one or the new one, never half of each.
+@contextmanager
+def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+    """A binary stream whose content replaces ``path`` only when the block ends without error.
 
-    The text goes to a temporary file in the same folder, is flushed to disk, then renamed over the
-    target with ``os.replace`` (atomic on POSIX and Windows). An existing file's permission bits are kept.
-    A symlink stays a symlink: its target is rewritten (renaming over the link would replace it).
+    The data goes to a temporary file in the same folder, is flushed to disk, then renamed over the
+    target with ``os.replace`` (atomic on POSIX and Windows); on an error or an interrupt the target is
+    untouched and the temporary file removed. An existing file's permission bits are kept. A symlink
+    stays a symlink: its target is rewritten (renaming over the link would replace it).
     """
     p = Path(os.path.realpath(path))
     p.parent.mkdir(parents=True, exist_ok=True)
@@ -171,24 +174,28 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         mode = None
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".vnclean-tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        else:
+        with os.fdopen(fd, "wb") as raw:
+            yield raw
+            raw.flush()
+            os.fsync(raw.fileno())
+        if mode is None:
             umask = os.umask(0)
             os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, p)
     except BaseException:
-        # Interrupted or failed: the target is untouched; do not leave the temporary file behind.
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` (UTF-8) so the file is either the old one or the new one, never half of each."""
+    with atomic_output(path) as fh:
+        fh.write(text.encode("utf-8"))
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import stat
-import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
 
+from cleaner.files import atomic_output as _atomic_output
 from cleaner.report import Change
 from cleaner.rules import RuleSet
 
@@ -239,41 +238,15 @@ def open_lines(path: str | os.PathLike[str]) -> IO[bytes]:
 
 @contextmanager
 def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
-    """A binary stream whose content replaces ``path`` only when the block ends without error.
-
-    The data goes to a temporary file beside the target (gzip-compressed when the name ends in ``.gz``),
-    which is flushed to disk and renamed over the target; on an error the target is untouched and the
-    temporary file removed.
-    """
-    p = Path(os.path.realpath(path))
-    p.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode: int | None = stat.S_IMODE(p.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".vnclean-tmp")
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            if is_gzip(p):
-                with gzip.GzipFile(filename=p.name[:-3], mode="wb", fileobj=raw,
-                                   compresslevel=GZIP_LEVEL, mtime=0) as gz:
-                    yield cast(IO[bytes], gz)
-            else:
-                yield raw
-            raw.flush()
-            os.fsync(raw.fileno())
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """``cleaner.files.atomic_output``, gzip-compressed when the name ends in ``.gz``."""
+    target = Path(os.path.realpath(path))  # a symlink's target is written and named in the gzip header
+    with _atomic_output(target) as raw:
+        if is_gzip(target):
+            with gzip.GzipFile(filename=target.name[:-3], mode="wb", fileobj=raw,
+                               compresslevel=GZIP_LEVEL, mtime=0) as gz:
+                yield cast(IO[bytes], gz)
+        else:
+            yield raw
 
 
 def clean_jsonl_file(src: str | os.PathLike[str], rules: RuleSet | str = "vn-news", *,
