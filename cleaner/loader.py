@@ -9,27 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import regex
 import yaml
 
 from cleaner.errors import RuleError
 from cleaner.normalize import NormalizeOptions
-from cleaner.rules import ACTIONS, DEFAULT_TIMEOUT, MATCH_MODES, Examples, Rule, RuleSet
+from cleaner.rule import RULE_KEYS, Rule
+from cleaner.rules import DEFAULT_TIMEOUT, RuleSet
 
 #: Keys a rule file may have at its top level.
 FILE_KEYS = ("name", "description", "extends", "skip", "normalize", "rules")
-#: Keys a rule may have, with the Python type each takes.
-RULE_KEYS: dict[str, type | tuple[type, ...]] = {
-    "id": str, "why": str, "pattern": str, "literals": list, "action": str, "match": str,
-    "ignore_case": bool, "ignore_diacritics": bool, "with": str, "first": int, "last": int,
-    "max_words": int, "min_words": int, "after": (str, list), "until": str, "max_lines": int,
-    "similarity": (float, int), "ignore_numbers": bool, "ignore_match": bool, "until_longer": int,
-    "outside_body": int,
-    "inside": bool, "not_first": int, "max_share": (float, int),
-    "examples": dict,
-}
-_ID = regex.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_NEEDS_PATTERN = ("drop", "strip", "replace", "block")
+__all__ = ["FILE_KEYS", "RULE_KEYS", "load_rules", "resolve", "shipped_names"]
 
 
 def shipped_dirs() -> list[Path]:
@@ -141,137 +130,12 @@ def _suggest(key: str, allowed: tuple[str, ...] | list[str]) -> str:
     return f" (did you mean '{near[0]}'?)" if near else f"; allowed: {', '.join(allowed)}"
 
 
-def _type_name(t: type | tuple[type, ...]) -> str:
-    names = {str: "text", bool: "true/false", int: "a whole number", float: "a number", list: "a list",
-             dict: "a mapping"}
-    ts = t if isinstance(t, tuple) else (t,)
-    return " or ".join(names.get(x, x.__name__) for x in ts)
-
-
-def _check_type(value: Any, t: type | tuple[type, ...]) -> bool:
-    ts = t if isinstance(t, tuple) else (t,)
-    if isinstance(value, bool) and bool not in ts:
-        return False  # YAML true/false is not a number
-    return isinstance(value, ts)
-
-
-def _parse_examples(raw: Any, err: Any) -> Examples:
-    if not isinstance(raw, dict):
-        raise err("'examples' must be a mapping with 'change' and/or 'keep' lists")
-    for key in raw:
-        if key not in ("change", "keep"):
-            raise err(f"unknown key '{key}' in examples{_suggest(key, ['change', 'keep'])}")
-    change: list[str | tuple[str, str]] = []
-    for item in raw.get("change") or []:
-        if isinstance(item, str):
-            change.append(item)
-        elif (isinstance(item, dict) and set(item) == {"in", "out"}
-              and all(isinstance(v, str) for v in item.values())):
-            change.append((item["in"], item["out"]))
-        else:
-            raise err("each 'examples.change' item is a line (text) or a mapping {in: text, out: text}")
-    keep = raw.get("keep") or []
-    if not isinstance(keep, list) or not all(isinstance(k, str) for k in keep):
-        raise err("'examples.keep' must be a list of lines (text)")
-    if not isinstance(raw.get("change") or [], list):
-        raise err("'examples.change' must be a list")
-    return Examples(tuple(change), tuple(keep))
-
-
 def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Rule:
     line = getattr(raw, "line", 0)
     if not isinstance(raw, dict):
         raise RuleError(f"rule #{index + 1} must be a mapping with at least id, why and pattern",
                         source=source, line=line or None)
-    rid = raw.get("id")
-
-    def err(msg: str, key: str | None = None) -> RuleError:
-        at = getattr(raw, "key_lines", {}).get(key, line) if key else line
-        return RuleError(msg, source=source, line=at or None, rule=rid if isinstance(rid, str) else None)
-
-    for key in raw:
-        if key not in RULE_KEYS:
-            raise err(f"unknown key '{key}'{_suggest(key, tuple(RULE_KEYS))}", key)
-    for key, value in raw.items():
-        if not _check_type(value, RULE_KEYS[key]):
-            raise err(f"'{key}' must be {_type_name(RULE_KEYS[key])}, got {value!r}", key)
-    if not isinstance(rid, str) or not rid:
-        raise err("every rule needs an 'id' (lower-case letters, digits, '-', '_', '.')")
-    if not _ID.match(rid):
-        raise err(f"id '{rid}' may only use lower-case letters, digits, '-', '_' and '.'", "id")
-    why = raw.get("why")
-    if not isinstance(why, str) or not why.strip():
-        raise err("every rule needs a one-line 'why' saying what it removes and why")
-    action = raw.get("action", "drop")
-    if action not in ACTIONS:
-        raise err(f"unknown action '{action}'{_suggest(action, ACTIONS)}", "action")
-    match = raw.get("match", "line" if "literals" in raw else "search")
-    if match not in MATCH_MODES:
-        raise err(f"unknown match mode '{match}'{_suggest(match, MATCH_MODES)}", "match")
-    if "pattern" in raw and "literals" in raw:
-        raise err("give either 'pattern' or 'literals', not both")
-    literals = raw.get("literals") or []
-    if "literals" in raw and (not literals or not all(isinstance(x, str) and x for x in literals)):
-        raise err("'literals' must be a non-empty list of lines (text)", "literals")
-    if action in _NEEDS_PATTERN and "pattern" not in raw and not literals:
-        raise err(f"action '{action}' needs a 'pattern' (a regular expression) "
-                  "or 'literals' (a list of lines)")
-    if action == "replace" and "with" not in raw:
-        raise err("action 'replace' needs 'with': the text that replaces each match")
-    if "with" in raw and action != "replace":
-        raise err("'with' only goes with action: replace (strip removes the match)", "with")
-    until = raw.get("until")
-    if action == "block" and until is None:
-        until = "blank"
-    if until is not None and action != "block":
-        raise err("'until' only goes with action: block", "until")
-    if "until_longer" in raw and action != "block":
-        raise err("'until_longer' only goes with action: block", "until_longer")
-    if raw.get("ignore_match") and (action != "repeat" or "pattern" not in raw):
-        raise err("'ignore_match' goes with action: repeat and a 'pattern' "
-                  "(the part to leave out when comparing)", "ignore_match")
-    if "max_share" in raw and not 0 < raw["max_share"] <= 1:
-        raise err(f"'max_share' must be between 0 and 1, got {raw['max_share']}", "max_share")
-    for key in ("first", "last", "max_words", "min_words", "max_lines", "not_first", "until_longer",
-                "outside_body"):
-        if key in raw and raw[key] < 1:
-            raise err(f"'{key}' must be 1 or more, got {raw[key]}", key)
-    similarity = float(raw.get("similarity", 0.6))
-    if not 0 < similarity <= 1:
-        raise err(f"'similarity' must be between 0 and 1, got {similarity}", "similarity")
-    after = raw.get("after") or ()
-    after = (after,) if isinstance(after, str) else tuple(after)
-    if not all(isinstance(a, str) for a in after):
-        raise err("'after' must be a rule id or a list of rule ids", "after")
-    examples = _parse_examples(raw["examples"], err) if "examples" in raw else Examples()
-    if require_examples and not (examples.change and examples.keep):
-        raise err("shipped rules need 'examples' with both 'change' and 'keep' lines")
-    rule = Rule(
-        id=rid, why=why.strip(), action=action, pattern=raw.get("pattern"), literals=tuple(literals),
-        match=match, ignore_case=raw.get("ignore_case", True),
-        ignore_diacritics=raw.get("ignore_diacritics", False),
-        replacement=raw.get("with", ""), first=raw.get("first"), last=raw.get("last"),
-        max_words=raw.get("max_words"), min_words=raw.get("min_words"), after=after, until=until,
-        max_lines=raw.get("max_lines"), similarity=similarity,
-        ignore_numbers=raw.get("ignore_numbers", False),
-        ignore_match=raw.get("ignore_match", False), until_longer=raw.get("until_longer"),
-        outside_body=raw.get("outside_body"),
-        inside=raw.get("inside", False),
-        not_first=raw.get("not_first"), max_share=raw.get("max_share"), examples=examples,
-        source=source, line=line,
-    )
-    try:
-        rule.compile()  # invalid patterns fail here, at the line of the pattern
-    except RuleError as exc:
-        raise err(exc.detail, "pattern" if "pattern" in raw else "literals") from None
-    if until not in (None, "blank", "end"):
-        try:
-            regex.compile(until)
-        except regex.error as exc:
-            raise err(f"invalid regular expression in 'until': {exc}", "until") from None
-    if rule.ignore_diacritics and action == "replace" and "\\" in rule.replacement:
-        raise err("'with' cannot use group references when ignore_diacritics is true", "with")
-    return rule
+    return Rule.from_mapping(raw, source, line, require_examples=require_examples)
 
 
 class _Acc:

@@ -45,6 +45,16 @@ class Prefilter:
         self._fold = fold
         self._seen: dict[str, bool] = {}
 
+    @property
+    def literals(self) -> tuple[str, ...]:
+        """The strings one of which every match contains (casefolded when ``folds_case``); empty for a
+        first-character prefilter."""
+        return self._literals
+
+    @property
+    def folds_case(self) -> bool:
+        return self._fold
+
     def may_match(self, text: str) -> bool:
         if self._first is not None:
             j = _LEAD.match(text).end() if self._skip_space else 0

@@ -18,7 +18,8 @@ ARTICLE = "Hà Nội mưa to suốt đêm qua, nhiều tuyến phố ngập sâu
 #: tries every way to split the run of a's before failing on the b.
 RUNAWAY = "(a|aa)+$"
 #: Long enough that ``RUNAWAY`` runs for far longer than the test's timeout, short enough to be a real line.
-RUNAWAY_LINE = "a" * 40 + "b"
+#: It ends like a match would (in "a"), so the engine's dispatch cannot rule it out and the search runs.
+RUNAWAY_LINE = "a" * 40 + "ba"
 
 
 def write_rules(tmp_path: Path, body: str, name: str = "site.yaml") -> Path:
@@ -164,7 +165,8 @@ def test_runaway_pattern_becomes_a_failed_outcome(tmp_path: Path, docs: Path) ->
 def test_nested_repeat_that_regex_handles_runs_fast() -> None:
     # (a+)+$ is the textbook example; the regex module does not backtrack on it, so it needs no timeout.
     rs = RuleSet([Rule(id="aplus", why="w", pattern="(a+)+$")], timeout=None)
-    assert rs.clean(RUNAWAY_LINE + "\n" + ARTICLE) == RUNAWAY_LINE + "\n" + ARTICLE
+    line = "a" * 40 + "b"  # a run of a's that the pattern fails on, after trying every split
+    assert rs.clean(line + "\n" + ARTICLE) == line + "\n" + ARTICLE
 
 
 def test_timeout_option_is_checked(run_cli, docs: Path) -> None:

@@ -34,7 +34,7 @@ def test_no_shipped_rule_loses_a_match():
     lines = _lines()
     rules = load_rules("vn-news")
     with_prefilter = 0
-    for c in rules._compiled:
+    for c in (s.matcher for s in rules.steps):
         if c.pat is None or (pre := prefilter_for(c.pat)) is None:
             continue
         with_prefilter += 1

@@ -1,0 +1,330 @@
+"""What a rule does with the lines it selects: one class per action, each behind the registry below.
+
+An action owns the YAML keys only it reads (``with``, ``until``...), checks them, and runs over a document
+through its ``Step`` (the rule with its matcher and conditions, ``cleaner.ruleset``). Adding an action is
+one class here, registered with ``@action``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING, ClassVar
+
+import regex
+
+from cleaner.text import fold_key, strip_marks
+
+if TYPE_CHECKING:
+    from cleaner.document import Document, Line
+    from cleaner.rule import Rule
+    from cleaner.ruleset import Step
+
+_DIGITS = regex.compile(r"\d+")
+#: Up to this many kept lines, ``inside`` rules first rule lines out with one substring count each.
+_COUNT_LINES = 400
+#: A line counts as repeated inside another only when the other is this many characters longer.
+_INSIDE_MARGIN = 10
+
+
+class Action:
+    """Base class: the keys an action reads, their check, and how it runs."""
+
+    name: ClassVar[str] = ""
+    keys: ClassVar[dict[str, type | tuple[type, ...]]] = {}
+    #: The action does nothing without a pattern (or literals).
+    needs_pattern: ClassVar[bool] = False
+
+    @classmethod
+    def check(cls, rule: Rule) -> None:
+        """Raise ``cleaner.rule.Invalid`` when the rule's values make no sense for this action; fill in
+        this action's defaults (``Rule`` calls it from its own validation)."""
+        from cleaner.rule import Invalid
+
+        if cls.needs_pattern and rule.pattern is None and not rule.literals:
+            raise Invalid(f"action '{rule.action}' needs a 'pattern' (a regular expression) "
+                          "or 'literals' (a list of lines)")
+        if rule.replacement and rule.action != "replace":
+            raise Invalid("'with' only goes with action: replace (strip removes the match)", "with")
+        if rule.until is not None and rule.action != "block":
+            raise Invalid("'until' only goes with action: block", "until")
+        if rule.until_longer is not None and rule.action != "block":
+            raise Invalid("'until_longer' only goes with action: block", "until_longer")
+        if rule.ignore_match and (rule.action != "repeat" or rule.pattern is None):
+            raise Invalid("'ignore_match' goes with action: repeat and a 'pattern' "
+                          "(the part to leave out when comparing)", "ignore_match")
+        for key in ("max_lines", "until_longer"):
+            value = getattr(rule, key)
+            if value is not None and value < 1:
+                raise Invalid(f"'{key}' must be 1 or more, got {value}", key)
+        similarity = float(rule.similarity)
+        if not 0 < similarity <= 1:
+            raise Invalid(f"'similarity' must be between 0 and 1, got {similarity}", "similarity")
+        object.__setattr__(rule, "similarity", similarity)
+
+    def run(self, step: Step, doc: Document) -> None:
+        raise NotImplementedError
+
+
+#: Action name -> class, in the order the README lists them.
+REGISTRY: dict[str, type[Action]] = {}
+#: Every action key with its type.
+KEYS: dict[str, type | tuple[type, ...]] = {}
+
+
+def action(cls: type[Action]) -> type[Action]:
+    """Register an action class under its ``name``."""
+    REGISTRY[cls.name] = cls
+    KEYS.update(cls.keys)
+    return cls
+
+
+@action
+class Drop(Action):
+    """Drop every selected line the pattern matches (``max_share`` may stand the whole rule down)."""
+
+    name = "drop"
+    needs_pattern = True
+
+    def run(self, step: Step, doc: Document) -> None:
+        hits = step.hits(doc)
+        if hits and step.allow(doc, hits):
+            for ln in hits:
+                doc.drop(ln, step.rule.id)
+
+
+@action
+class Strip(Action):
+    """Remove what the pattern matches from each selected line (a line left empty is dropped)."""
+
+    name = "strip"
+    needs_pattern = True
+
+    def replacement(self, step: Step) -> str:
+        return ""
+
+    def run(self, step: Step, doc: Document) -> None:
+        m = step.matcher
+        assert m.pat is not None
+        repl = self.replacement(step)
+        for ln in step.hits(doc):
+            line = ln.text
+            if not m.fold:
+                new = m.pat.sub(repl, line, timeout=m.timeout)
+            else:
+                # Matches were found on the folded line, which has the same offsets: splice the original.
+                out, pos = [], 0
+                for found in m.pat.finditer(ln.fold, timeout=m.timeout):
+                    out.append(line[pos:found.start()])
+                    out.append(repl)
+                    pos = found.end()
+                out.append(line[pos:])
+                new = "".join(out)
+            if new != line:
+                doc.edit(ln, step.rule.id, new)
+
+
+@action
+class Replace(Strip):
+    """Put ``with`` in place of each match."""
+
+    name = "replace"
+    keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"with": str}
+
+    @classmethod
+    def check(cls, rule: Rule) -> None:
+        from cleaner.rule import Invalid
+
+        super().check(rule)
+        if rule.ignore_diacritics and "\\" in rule.replacement:
+            raise Invalid("'with' cannot use group references when ignore_diacritics is true", "with")
+
+    def replacement(self, step: Step) -> str:
+        return step.rule.replacement
+
+
+@action
+class Block(Action):
+    """Drop a matching line and the lines under it, up to ``until`` (a blank line, the end, or a line
+    the ``until`` pattern matches), at most ``max_lines``, stopping before a line longer than
+    ``until_longer`` words."""
+
+    name = "block"
+    needs_pattern = True
+    keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"until": str, "max_lines": int, "until_longer": int}
+
+    @classmethod
+    def check(cls, rule: Rule) -> None:
+        from cleaner.rule import Invalid
+
+        if rule.until is None:
+            object.__setattr__(rule, "until", "blank")
+        super().check(rule)
+        if rule.until not in ("blank", "end"):
+            try:
+                regex.compile(rule.until or "")
+            except regex.error as exc:
+                raise Invalid(f"invalid regular expression in 'until': {exc}", "until") from None
+
+    def run(self, step: Step, doc: Document) -> None:
+        r, m = step.rule, step.matcher
+        lines = doc.lines
+        for start in step.hits(doc):
+            if not start.kept:
+                continue  # already inside an earlier block of this rule
+            taken = 0
+            seen_text = False
+            block: list[Line] = []
+            for ln in lines[start.index:]:
+                first = ln is start
+                if not first:
+                    if r.until == "blank" and ln.blank and seen_text:
+                        break
+                    if m.stop is not None and not ln.blank and \
+                            m.stop.search(m.text(ln), timeout=m.timeout):
+                        break
+                if ln.blank:
+                    continue
+                if not first:
+                    if r.until_longer is not None and ln.words > r.until_longer:
+                        break  # a body paragraph: the block of short teaser lines is over
+                    seen_text = True
+                if r.max_lines is not None and taken >= r.max_lines:
+                    break
+                taken += 1
+                if ln.kept:
+                    block.append(ln)
+            if step.allow(doc, block):
+                for ln in block:
+                    doc.drop(ln, r.id)
+
+
+class _Compare(Action):
+    """What repeat and echo share: the key two lines are compared by."""
+
+    @staticmethod
+    def key_at(step: Step, ln: Line) -> str:
+        """The comparison key of a line; the line's cached fold key when the rule compares plain keys."""
+        r, pat = step.rule, step.matcher.pat
+        if r.ignore_match and pat is not None:
+            if r.ignore_diacritics or pat.search(ln.text) is not None:
+                # Compare what is left once the matched part (a counter such as " - 2") is taken out.
+                key = fold_key(pat.sub("", strip_marks(ln.text) if r.ignore_diacritics else ln.text))
+                return fold_key(_DIGITS.sub("", key)) if r.ignore_numbers else key
+            # Nothing to take out: the key is the line's plain fold key, which the line caches.
+        key = ln.key
+        if r.ignore_numbers:
+            key = fold_key(_DIGITS.sub("", key))
+        return key
+
+
+@action
+class Repeat(_Compare):
+    """Drop a line whose folded form equals an earlier line's (the earlier copy stays).
+
+    With ``inside``, drop a line whose text stands inside a longer line of the document, before or
+    after it (a caption or pull quote that repeats a body sentence).
+    """
+
+    name = "repeat"
+    keys: ClassVar[dict[str, type | tuple[type, ...]]] = {
+        "ignore_match": bool, "ignore_numbers": bool, "inside": bool}
+
+    def run(self, step: Step, doc: Document) -> None:
+        # Only a line the pattern matches can go (with ignore_match too: the counter must be there),
+        # so the keys of the whole document are built only when such a line exists.
+        candidates = step.hits(doc)
+        if not candidates:
+            return
+        if step.rule.inside:
+            self._inside(step, doc, candidates)
+            return
+        wanted = {id(ln) for ln in candidates}
+        seen: set[str] = set()
+        key_at = self.key_at
+        for ln in doc.lines:
+            if ln.blank:
+                continue
+            key = key_at(step, ln)
+            if not key:
+                continue
+            if key in seen and id(ln) in wanted and ln.kept:
+                doc.drop(ln, step.rule.id)
+            seen.add(key)
+
+    def _inside(self, step: Step, doc: Document, candidates: list[Line]) -> None:
+        # Containers are the lines still kept, so a caption that quotes the sapo does not take the sapo
+        # with it; a container must be clearly longer (a paragraph around the repeated sentence).
+        keys = {ln.index: self.key_at(step, ln) for ln in doc.kept()}
+        # On a page-sized document one substring count over all keys rules out almost every line in C
+        # (a key found only once stands inside no other line); on a huge one that count would make the
+        # rule quadratic, so the word index below does the work alone.
+        every = "\n".join(keys.values()) if len(keys) <= _COUNT_LINES else None
+        index: dict[str, list[int]] | None = None
+        lines = doc.lines
+        for ln in candidates:
+            key = keys.get(ln.index)
+            if not key or not ln.kept:
+                continue
+            if every is not None and every.count(key) < 2:
+                continue
+            words = key.split(" ")
+            pool: list[int] | dict[int, str] = keys
+            if len(words) >= 3:
+                # A key inside a container has its inner words as whole words of it (keys are words
+                # joined by single spaces): look only at the lines holding the rarest of them. Trying
+                # every line for every line takes hours on a file of a million lines.
+                if index is None:
+                    index = _word_index(keys)
+                postings = [index.get(w, []) for w in words[1:-1]]
+                pool = min(postings, key=len)
+            i = ln.index
+            if any(j != i and lines[j].kept and len(keys[j]) >= len(key) + _INSIDE_MARGIN and key in keys[j]
+                   for j in pool):
+                doc.drop(ln, step.rule.id)
+
+
+@action
+class Echo(_Compare):
+    """Drop two adjacent lines when the second nearly repeats the first (alt text and its caption)."""
+
+    name = "echo"
+    keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"similarity": (float, int)}
+
+    def run(self, step: Step, doc: Document) -> None:
+        cand = step.candidates(doc)
+        if len(cand) < 2:
+            return
+        wanted = {ln.index for ln in cand}
+        lines, m, similarity = doc.lines, step.matcher, step.rule.similarity
+        for a in cand:
+            i = a.index
+            if i + 1 >= len(lines) or i + 1 not in wanted:
+                continue
+            b = lines[i + 1]
+            if not (a.kept and b.kept):
+                continue
+            if " ".join(a.text.split()) == " ".join(b.text.split()):
+                continue  # an exact copy is a repeat (the first copy is kept), not an echo
+            if m.pat is not None and not (m.matches(a) or m.matches(b)):
+                continue
+            ka, kb = self.key_at(step, a), self.key_at(step, b)
+            if not ka or not kb:
+                continue
+            wa, wb = ka.split(), kb.split()
+            # SequenceMatcher's ratio is 2 * matches / total words: it cannot reach the threshold when
+            # the shorter line has too few words to match.
+            if 2 * min(len(wa), len(wb)) / (len(wa) + len(wb)) < similarity:
+                continue
+            if difflib.SequenceMatcher(None, wa, wb).ratio() < similarity:
+                continue
+            doc.drop(a, step.rule.id)
+            doc.drop(b, step.rule.id)
+
+
+def _word_index(keys: dict[int, str]) -> dict[str, list[int]]:
+    """Each word of the keys -> the lines whose key holds it."""
+    index: dict[str, list[int]] = {}
+    for i, key in keys.items():
+        for w in set(key.split(" ")):
+            index.setdefault(w, []).append(i)
+    return index

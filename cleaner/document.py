@@ -1,0 +1,137 @@
+"""The document model while rules run: a ``Document`` of ``Line`` objects, the only mutable state.
+
+A line knows its number, the text it came in with, its current text, its indentation, values every rule
+asks for (folded text, comparison key, word count; computed once and forgotten when the line is edited),
+the markup facts of an HTML source when there are any, and which rule dropped it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from cleaner.report import Change
+from cleaner.text import fold_key, strip_marks, word_count
+
+
+class Line:
+    """One line of a document. ``text`` changes only through ``Document.edit``."""
+
+    __slots__ = ("_fold", "_key", "_words", "blank", "dropped_by", "index", "markup", "raw", "text")
+
+    def __init__(self, index: int, text: str, markup: Any = None) -> None:
+        self.index = index  # 0-based; the line number shown to users is index + 1
+        self.raw = text  # as it came in (after normalization)
+        self.text = text  # after edits
+        self.blank = not text.strip()  # blank lines are never output and never a rule's candidate
+        #: The rule that dropped the line (``None``: kept, or blank).
+        self.dropped_by: str | None = None
+        #: Facts about the line from an HTML source (tag path, link density...), ``None`` for plain text.
+        self.markup = markup
+        self._fold: str | None = None
+        self._key: str | None = None
+        self._words = -1
+
+    @property
+    def number(self) -> int:
+        """1-based line number, as in messages and ``Change.line``."""
+        return self.index + 1
+
+    @property
+    def kept(self) -> bool:
+        return not self.blank and self.dropped_by is None
+
+    @property
+    def indent(self) -> str:
+        """The leading whitespace of the current text (structure, such as indented related links)."""
+        return self.text[:len(self.text) - len(self.text.lstrip())]
+
+    @property
+    def fold(self) -> str:
+        """The current text without diacritics, same length (``strip_marks``)."""
+        f = self._fold
+        if f is None:
+            f = self._fold = strip_marks(self.text)
+        return f
+
+    @property
+    def key(self) -> str:
+        """``fold_key`` of the current text: what repeats are compared by."""
+        k = self._key
+        if k is None:
+            k = self._key = fold_key(self.text)
+        return k
+
+    @property
+    def words(self) -> int:
+        n = self._words
+        if n < 0:
+            n = self._words = word_count(self.text)
+        return n
+
+    def __repr__(self) -> str:
+        state = "kept" if self.kept else ("blank" if self.blank else f"dropped by {self.dropped_by}")
+        return f"<Line {self.number} {state}: {self.text!r}>"
+
+
+class Document:
+    """The lines of one document and what the rules did to them (``changes`` when recording)."""
+
+    __slots__ = ("_kept", "candidates", "changes", "edited", "lines", "record", "text_lines")
+
+    def __init__(self, texts: Iterable[str], *, record: bool = False,
+                 markup: Iterable[Any] | None = None) -> None:
+        if markup is None:
+            self.lines = [Line(i, t) for i, t in enumerate(texts)]
+        else:
+            self.lines = [Line(i, t, m) for i, (t, m) in enumerate(zip(texts, markup, strict=True))]
+        self.record = record
+        self.changes: list[Change] = []
+        #: Lines whose text an action changed, in order (the matcher looks at them again).
+        self.edited: list[Line] = []
+        self._kept: list[Line] | None = None
+        #: The non-blank lines: the only ones a rule may act on.
+        self.text_lines = [ln for ln in self.lines if not ln.blank]
+        #: Per rule (by position in the set), the lines its pattern may match (``cleaner.match.Dispatch``).
+        self.candidates: list[list[Line]] = []
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def kept(self) -> list[Line]:
+        """The lines still kept, in order (shared until the next drop: callers must not change it)."""
+        if self._kept is None:
+            self._kept = [ln for ln in self.lines if ln.kept]
+        return self._kept
+
+    def drop(self, line: Line, rule: str) -> None:
+        line.dropped_by = rule
+        self._kept = None
+        if self.record:
+            self.changes.append(Change(rule, line.number, "drop", line.text))
+
+    def edit(self, line: Line, rule: str, new: str) -> None:
+        if self.record:
+            self.changes.append(Change(rule, line.number, "edit", line.text, new))
+        line.text = new
+        line._fold = line._key = None
+        line._words = -1
+        self.edited.append(line)
+        if not new.strip():
+            line.dropped_by = rule
+            self._kept = None
+
+    def restore(self, line: Line) -> None:
+        """Undo a drop (a condition decided once every rule has run)."""
+        rule = line.dropped_by
+        line.dropped_by = None
+        self._kept = None
+        self.changes = [c for c in self.changes if not (c.line == line.number and c.rule == rule)]
+
+    def previous_text_line(self, line: Line) -> Line | None:
+        """The nearest non-blank line above ``line``, kept or not."""
+        for j in range(line.index - 1, -1, -1):
+            other = self.lines[j]
+            if not other.blank:
+                return other
+        return None
