@@ -33,6 +33,8 @@ class Action:
     keys: ClassVar[dict[str, type | tuple[type, ...]]] = {}
     #: The action does nothing without a pattern (or literals).
     needs_pattern: ClassVar[bool] = False
+    #: The action decides each line on that line alone (see ``Condition.local``).
+    local: ClassVar[bool] = False
 
     @classmethod
     def check(cls, rule: Rule) -> None:
@@ -84,6 +86,7 @@ class Drop(Action):
 
     name = "drop"
     needs_pattern = True
+    local = True
 
     def run(self, step: Step, doc: Document) -> None:
         hits = step.hits(doc)
@@ -98,6 +101,7 @@ class Strip(Action):
 
     name = "strip"
     needs_pattern = True
+    local = True
 
     def replacement(self, step: Step) -> str:
         return ""
@@ -202,11 +206,14 @@ class _Compare(Action):
     """What repeat and echo share: the key two lines are compared by."""
 
     @staticmethod
-    def key_at(step: Step, ln: Line) -> str:
-        """The comparison key of a line; the line's cached fold key when the rule compares plain keys."""
+    def key_at(step: Step, ln: Line, may: set[int] | None = None) -> str:
+        """The comparison key of a line; the line's cached fold key when the rule compares plain keys.
+
+        ``may``: the lines the pattern may match (``id`` of each); a line outside it has nothing to take out.
+        """
         r, pat = step.rule, step.matcher.pat
         if r.ignore_match and pat is not None:
-            if r.ignore_diacritics or pat.search(ln.text) is not None:
+            if r.ignore_diacritics or ((may is None or id(ln) in may) and pat.search(ln.text) is not None):
                 # Compare what is left once the matched part (a counter such as " - 2") is taken out.
                 key = fold_key(pat.sub("", strip_marks(ln.text) if r.ignore_diacritics else ln.text))
                 return fold_key(_DIGITS.sub("", key)) if r.ignore_numbers else key
@@ -241,10 +248,10 @@ class Repeat(_Compare):
         wanted = {id(ln) for ln in candidates}
         seen: set[str] = set()
         key_at = self.key_at
-        for ln in doc.lines:
-            if ln.blank:
-                continue
-            key = key_at(step, ln)
+        doc.key_all()
+        may = {id(ln) for ln in doc.candidates[step.index]} if step.rule.ignore_match else None
+        for ln in doc.text_lines:
+            key = key_at(step, ln, may)
             if not key:
                 continue
             if key in seen and id(ln) in wanted and ln.kept:
@@ -254,6 +261,7 @@ class Repeat(_Compare):
     def _inside(self, step: Step, doc: Document, candidates: list[Line]) -> None:
         # Containers are the lines still kept, so a caption that quotes the sapo does not take the sapo
         # with it; a container must be clearly longer (a paragraph around the repeated sentence).
+        doc.key_all()
         keys = {ln.index: self.key_at(step, ln) for ln in doc.kept()}
         # On a page-sized document one substring count over all keys rules out almost every line in C
         # (a key found only once stands inside no other line); on a huge one that count would make the
@@ -285,7 +293,13 @@ class Repeat(_Compare):
 
 @action
 class Echo(_Compare):
-    """Drop two adjacent lines when the second nearly repeats the first (alt text and its caption)."""
+    """Drop two lines that follow each other in the output when the second nearly repeats the first (alt
+    text and its caption).
+
+    Three or more such lines in a row are a list ("+ Đại sứ quán Pháp", "+ Đại sứ quán Bỉ", ...), not a
+    picture's alt text and caption: they stay. Lines follow each other when only blank or dropped lines
+    stand between them, as they will in the output, so a second pass pairs them alike.
+    """
 
     name = "echo"
     keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"similarity": (float, int)}
@@ -294,31 +308,48 @@ class Echo(_Compare):
         cand = step.candidates(doc)
         if len(cand) < 2:
             return
-        wanted = {ln.index for ln in cand}
-        lines, m, similarity = doc.lines, step.matcher, step.rule.similarity
+        wanted = {id(ln) for ln in cand}
+        m = step.matcher
+        doc.key_all()
+        may = {id(ln) for ln in doc.candidates[step.index]} if m.pat is not None else set()
+        kept = doc.kept()
+        position = {id(ln): k for k, ln in enumerate(kept)}
         for a in cand:
-            i = a.index
-            if i + 1 >= len(lines) or i + 1 not in wanted:
+            if not a.kept:
                 continue
-            b = lines[i + 1]
-            if not (a.kept and b.kept):
+            k = position[id(a)]
+            if k + 1 >= len(kept):
+                continue
+            b = kept[k + 1]
+            if id(b) not in wanted or not b.kept:
+                continue
+            # The tests are all required; the cheap ones run first.
+            if m.pat is not None and not ((id(a) in may and m.matches(a)) or (id(b) in may and m.matches(b))):
+                continue
+            if not self._similar(step, a, b):
                 continue
             if " ".join(a.text.split()) == " ".join(b.text.split()):
                 continue  # an exact copy is a repeat (the first copy is kept), not an echo
-            if m.pat is not None and not (m.matches(a) or m.matches(b)):
-                continue
-            ka, kb = self.key_at(step, a), self.key_at(step, b)
-            if not ka or not kb:
-                continue
-            wa, wb = ka.split(), kb.split()
-            # SequenceMatcher's ratio is 2 * matches / total words: it cannot reach the threshold when
-            # the shorter line has too few words to match.
-            if 2 * min(len(wa), len(wb)) / (len(wa) + len(wb)) < similarity:
-                continue
-            if difflib.SequenceMatcher(None, wa, wb).ratio() < similarity:
-                continue
+            before = kept[k - 1] if k > 0 else None
+            after = kept[k + 2] if k + 2 < len(kept) else None
+            if (before is not None and before.kept and self._similar(step, before, a)) or \
+                    (after is not None and self._similar(step, b, after)):
+                continue  # a list of like items
             doc.drop(a, step.rule.id)
             doc.drop(b, step.rule.id)
+
+    def _similar(self, step: Step, a: Line, b: Line) -> bool:
+        ka, kb = self.key_at(step, a), self.key_at(step, b)
+        if not ka or not kb:
+            return False
+        wa, wb = ka.split(), kb.split()
+        similarity = step.rule.similarity
+        # SequenceMatcher's ratio is 2 * matches / total words: it cannot reach the threshold when the
+        # words both lines share are too few.
+        common = set(wa) & set(wb)
+        if 2 * sum(min(wa.count(w), wb.count(w)) for w in common) / (len(wa) + len(wb)) < similarity:
+            return False
+        return difflib.SequenceMatcher(None, wa, wb).ratio() >= similarity
 
 
 def _word_index(keys: dict[int, str]) -> dict[str, list[int]]:

@@ -30,6 +30,9 @@ class Condition:
     select_hook: ClassVar[bool] = False
     allow_hook: ClassVar[bool] = False
     settle_hook: ClassVar[bool] = False
+    #: The condition looks at the line alone (its text, its words, its markup), not at other lines: a rule
+    #: made only of such conditions needs to see a line again only when its text changed.
+    local: ClassVar[bool] = True
 
     @classmethod
     def check(cls, rule: Rule) -> None:
@@ -90,6 +93,7 @@ class Position(Condition):
 
     keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"first": int, "last": int, "not_first": int}
     window_hook = True
+    local = False
 
     def __init__(self, first: int | None, last: int | None, not_first: int | None) -> None:
         self.first, self.last, self.not_first = first, last, not_first
@@ -152,6 +156,7 @@ class After(Condition):
 
     keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"after": (str, list)}
     select_hook = True
+    local = False
 
     def __init__(self, after: frozenset[str]) -> None:
         self.after = after
@@ -187,6 +192,7 @@ class MaxShare(Condition):
 
     keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"max_share": (float, int)}
     allow_hook = True
+    local = False
 
     def __init__(self, share: float) -> None:
         self.share = share
@@ -200,8 +206,9 @@ class MaxShare(Condition):
         return cls(rule.max_share) if rule.max_share is not None else None
 
     def allow(self, doc: Document, hits: list[Line]) -> bool:
-        total = sum(len(ln.text) for ln in doc.kept())
-        removed = sum(len(ln.text) for ln in hits)
+        # Shares of the text as the output has it (without indentation), so a second pass measures alike.
+        total = sum(len(ln.text.strip()) for ln in doc.kept())
+        removed = sum(len(ln.text.strip()) for ln in hits)
         return total == 0 or removed / total <= self.share
 
 

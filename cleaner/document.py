@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from cleaner.report import Change
-from cleaner.text import fold_key, strip_marks, word_count
+from cleaner.text import KEY_TRAILING, fold_key, strip_marks, word_count
 
 
 class Line:
@@ -77,7 +77,7 @@ class Line:
 class Document:
     """The lines of one document and what the rules did to them (``changes`` when recording)."""
 
-    __slots__ = ("_kept", "candidates", "changes", "edited", "lines", "record", "text_lines")
+    __slots__ = ("_kept", "candidates", "changes", "edited", "lines", "record", "text_lines", "version")
 
     def __init__(self, texts: Iterable[str], *, record: bool = False,
                  markup: Iterable[Any] | None = None) -> None:
@@ -94,6 +94,26 @@ class Document:
         self.text_lines = [ln for ln in self.lines if not ln.blank]
         #: Per rule (by position in the set), the lines its pattern may match (``cleaner.match.Dispatch``).
         self.candidates: list[list[Line]] = []
+        #: Counts drops and edits: a pass of the rules that leaves it unchanged changed nothing.
+        self.version = 0
+
+    def fold_all(self) -> None:
+        """Fold every line at once (one ``str.translate`` over the document, not one per line)."""
+        texts = self.text_lines
+        if not texts:
+            return
+        folded = strip_marks("\n".join(ln.text for ln in texts)).split("\n")
+        for ln, f in zip(texts, folded, strict=True):
+            ln._fold = f
+
+    def key_all(self) -> None:
+        """The comparison key of every line not edited since ``fold_all``, computed in one go."""
+        texts = [ln for ln in self.text_lines if ln._key is None and ln._fold is not None]
+        if not texts:
+            return
+        lowered = "\n".join(ln._fold for ln in texts).casefold().split("\n")  # type: ignore[misc]
+        for ln, low in zip(texts, lowered, strict=True):
+            ln._key = " ".join(low.split()).rstrip(KEY_TRAILING)
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -106,6 +126,7 @@ class Document:
 
     def drop(self, line: Line, rule: str) -> None:
         line.dropped_by = rule
+        self.version += 1
         self._kept = None
         if self.record:
             self.changes.append(Change(rule, line.number, "drop", line.text))
@@ -114,6 +135,7 @@ class Document:
         if self.record:
             self.changes.append(Change(rule, line.number, "edit", line.text, new))
         line.text = new
+        self.version += 1
         line._fold = line._key = None
         line._words = -1
         self.edited.append(line)
@@ -128,6 +150,20 @@ class Document:
         self._kept = None
         self.changes = [c for c in self.changes if not (c.line == line.number and c.rule == rule)]
 
+    def next_kept(self, line: Line) -> Line | None:
+        """The nearest kept line below ``line`` (what follows it in the output)."""
+        for other in self.lines[line.index + 1:]:
+            if other.kept:
+                return other
+        return None
+
+    def previous_kept(self, line: Line) -> Line | None:
+        """The nearest kept line above ``line``."""
+        for j in range(line.index - 1, -1, -1):
+            if self.lines[j].kept:
+                return self.lines[j]
+        return None
+
     def previous_text_line(self, line: Line) -> Line | None:
         """The nearest non-blank line above ``line``, kept or not."""
         for j in range(line.index - 1, -1, -1):
@@ -135,3 +171,23 @@ class Document:
             if not other.blank:
                 return other
         return None
+
+
+#: Characters ``str.strip`` (and so the output) takes for spaces but a pattern's ``\s`` does not: the
+#: information separators U+001C..U+001F. At a line's ends they are dropped before any rule runs, so a rule
+#: sees a line as its output will stand (``"\x1c  • 01:12"`` is a menu bullet the first time too).
+NOT_REGEX_SPACE = "\x1c\x1d\x1e\x1f"
+
+
+def trim(text: str) -> str:
+    """``text`` without information separators among the spaces at its ends."""
+    lead = text[:len(text) - len(text.lstrip())]
+    stripped = text.strip()
+    tail = text[len(text.rstrip()):] if stripped else ""
+    if not any(c in NOT_REGEX_SPACE for c in lead + tail):
+        return text
+    return _keep_spaces(lead) + stripped + _keep_spaces(tail)
+
+
+def _keep_spaces(part: str) -> str:
+    return "".join(c for c in part if c not in NOT_REGEX_SPACE)

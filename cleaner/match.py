@@ -23,7 +23,7 @@ from cleaner.prefilter import Prefilter, prefilter_for
 from cleaner.text import strip_marks
 
 if TYPE_CHECKING:
-    from cleaner.document import Line
+    from cleaner.document import Document, Line
     from cleaner.rule import Rule
 
 _WRAP = {
@@ -127,6 +127,16 @@ class Matcher:
                               f"on line {line.number}; simplify its pattern (nested repeats such as (a|aa)+ "
                               "backtrack without end) or skip it with --skip " + self.rule.id) from None
 
+    def search_all(self, lines: list[Line]) -> list[Line]:
+        """The lines the pattern matches (``search`` on each, without a call per line)."""
+        find, fold, timeout = self.find, self.fold, self.timeout
+        assert find is not None
+        if timeout is None:
+            if fold:
+                return [ln for ln in lines if find(ln.fold) is not None]
+            return [ln for ln in lines if find(ln.text) is not None]
+        return [ln for ln in lines if self.search(ln) is not None]
+
     def matches(self, line: Line) -> bool:
         return self.pat is None or self.search(line) is not None
 
@@ -190,8 +200,9 @@ class Dispatch:
                                                   partial=True) is not None)
         return ids
 
-    def candidates(self, lines: list[Line]) -> list[list[Line]]:
-        """Per matcher, the lines (of ``lines``, in order) it may match; empty for rules with no pattern."""
+    def candidates(self, doc: Document) -> list[list[Line]]:
+        """Per matcher, the document's lines it may match, in order; empty for rules with no pattern."""
+        lines = doc.text_lines
         out: list[list[Line]] = [[] for _ in self.matchers]
         n = KEY_CHARS
         heads, tails = self.heads, self.tails
@@ -217,8 +228,9 @@ class Dispatch:
                     assert m is not None
                     out[k] = [ln for ln in out[k] if pre.may_match(m.text(ln))]
         if self.literal:
+            views: dict[tuple[bool, bool], tuple[str, list[int]]] = {}
             for k in self.literal:
-                out[k] = _literal_lines(self.matchers[k], lines)  # type: ignore[arg-type]
+                out[k] = _literal_lines(self.matchers[k], lines, views)  # type: ignore[arg-type]
         for k in self.first_char:
             m = self.matchers[k]
             assert m is not None and m.pre is not None
@@ -241,14 +253,21 @@ class Dispatch:
         return sorted(ids)
 
 
-def _literal_lines(m: Matcher, lines: list[Line]) -> list[Line]:
-    """The lines holding one of the prefilter's literals, found in the joined text with ``str.find``."""
+def _literal_lines(m: Matcher, lines: list[Line],
+                   views: dict[tuple[bool, bool], tuple[str, list[int]]]) -> list[Line]:
+    """The lines holding one of the prefilter's literals, found in the joined text with ``str.find``.
+
+    ``views`` keeps the joined texts (folded or not, casefolded or not) for the other literal rules.
+    """
     pre = m.pre
     assert pre is not None
-    texts = [m.text(ln) for ln in lines]
-    joined = "\n".join(texts)
-    if pre.folds_case:
-        joined = joined.casefold()  # may change lengths: the line ends are found again below
+    view = views.get((m.fold, pre.folds_case))
+    if view is None:
+        joined = "\n".join(ln.fold if m.fold else ln.text for ln in lines)
+        if pre.folds_case:
+            joined = joined.casefold()  # may change lengths: the line ends are found again
+        view = views[(m.fold, pre.folds_case)] = (joined, [])
+    joined, ends = view
     found: set[int] = set()
     for lit in pre.literals:
         at = joined.find(lit)
@@ -257,7 +276,8 @@ def _literal_lines(m: Matcher, lines: list[Line]) -> list[Line]:
             at = joined.find(lit, at + 1)
     if not found:
         return []
-    ends = _line_ends(joined)
+    if not ends:
+        ends.extend(_line_ends(joined))
     hit = sorted({bisect.bisect_left(ends, at) for at in found})
     return [lines[i] for i in hit]
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cleaner import actions, conditions
-from cleaner.document import Document, Line
+from cleaner.document import NOT_REGEX_SPACE, Document, Line, trim
 from cleaner.errors import RuleError
 from cleaner.match import Dispatch, Matcher
 from cleaner.normalize import NormalizeOptions, Normalizer
@@ -33,10 +33,18 @@ def pattern_options(options: NormalizeOptions) -> NormalizeOptions:
                                           "spaces": False})
 
 
+#: Passes of the rules over one document before the engine stops looking for a fixed point: real rules
+#: settle in two or three; a rule that keeps rewriting its own output (a replacement that its pattern
+#: matches again) stops here.
+MAX_PASSES = 8
+#: A position window this small is searched as it is: intersecting it with the dispatch costs more.
+_SMALL_WINDOW = 32
+
+
 class Step:
     """One rule ready to run: its matcher, its conditions by hook, its action."""
 
-    __slots__ = ("action", "allows", "index", "matcher", "rule", "selects", "settles", "window")
+    __slots__ = ("action", "allows", "index", "local", "matcher", "rule", "selects", "settles", "window")
 
     def __init__(self, index: int, rule: Rule, timeout: float | None, normalize: Any) -> None:
         self.index = index
@@ -49,6 +57,8 @@ class Step:
         self.allows = [c for c in conds if c.allow_hook]
         self.settles = [c for c in conds if c.settle_hook]
         self.action = actions.REGISTRY[rule.action]()
+        #: Each line is decided on its own: once the rule has run, only an edited line can change its mind.
+        self.local = self.action.local and all(c.local for c in conds)
 
     def candidates(self, doc: Document) -> list[Line]:
         """Kept lines that satisfy the rule's conditions (the pattern is not tried)."""
@@ -67,17 +77,16 @@ class Step:
         may = doc.candidates[self.index]
         if self.window is not None:
             lines = self.window.window(doc, doc.kept())
-            if may is not doc.text_lines:
+            if may is not doc.text_lines and len(lines) > _SMALL_WINDOW:
                 allowed = {id(ln) for ln in may}
                 lines = [ln for ln in lines if id(ln) in allowed]
         else:
-            lines = [ln for ln in may if ln.kept]
+            lines = [ln for ln in may if ln.dropped_by is None]
         for c in self.selects:
             if not lines:
                 return lines
             lines = c.select(doc, lines)
-        search = m.search
-        return [ln for ln in lines if search(ln) is not None]
+        return m.search_all(lines)
 
     def allow(self, doc: Document, hits: list[Line]) -> bool:
         return all(c.allow(doc, hits) for c in self.allows)
@@ -228,6 +237,8 @@ class RuleSet:
                 if lead and not lines[i].startswith(lead):
                     lines[i] = lead + lines[i].lstrip()
             norm_changes = [c for c in norm_changes if (c.after or "").strip() != c.before.strip()]
+        if any(c in text for c in NOT_REGEX_SPACE):
+            lines = [trim(line) for line in lines]
         doc = Document(lines, record=record)
         self.apply(doc)
         out = to_output([ln.text for ln in doc.kept()])
@@ -245,23 +256,48 @@ class RuleSet:
         steps = self._steps
         if not steps:
             return
-        doc.candidates = self._dispatch.candidates(doc.text_lines)
-        for step in steps:
-            if step.matcher.pat is not None and not doc.candidates[step.index]:
-                continue  # nothing this rule's pattern can match
-            step.run(doc)
-            if doc.edited:
-                self._refresh(doc, step.index)
+        doc.fold_all()
+        doc.candidates = self._dispatch.candidates(doc)
+        # Stable by construction: the rules run again, in order, until a pass changes nothing. Then every
+        # condition (a position among the kept lines, the line before, a share of the text left) holds on
+        # the final lines, which is what a second pass over the output would see. A rule that looks at
+        # each line alone needs to look again only at the lines edited since it ran.
+        edited: dict[int, Line] | None = None
+        for _ in range(MAX_PASSES):
+            version = doc.version
+            edited_now: dict[int, Line] = {}
+            for step in steps:
+                may = doc.candidates[step.index]
+                if step.matcher.pat is not None and not may:
+                    continue  # nothing this rule's pattern can match
+                if edited is not None and step.local:
+                    if not edited:
+                        continue
+                    doc.candidates[step.index] = [ln for ln in may if ln.index in edited]
+                    try:
+                        step.run(doc)
+                    finally:
+                        doc.candidates[step.index] = may
+                else:
+                    step.run(doc)
+                if doc.edited:
+                    edited_now.update((ln.index, ln) for ln in doc.edited)
+                    self._refresh(doc, step.index)
+            if doc.version == version:
+                break
+            # What changed in this pass: lines edited in it (for the rules that ran before the edit, and
+            # after it on the new text).
+            edited = edited_now
         for step in steps:
             for c in step.settles:
                 c.settle(doc, step.rule.id)
 
     def _refresh(self, doc: Document, done: int) -> None:
-        """Edited lines may now match rules they could not: add them to the later rules' candidates."""
+        """Edited lines may now match rules they could not: add them to the rules' candidates."""
         for ln in doc.edited:
             for k in self._dispatch.line_ids(ln):
                 may = doc.candidates[k]
-                if k <= done or may is doc.text_lines or ln in may:
+                if may is doc.text_lines or ln in may:
                     continue
                 doc.candidates[k] = sorted([*may, ln], key=lambda x: x.index)
         doc.edited.clear()

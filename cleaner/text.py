@@ -55,7 +55,11 @@ def fold_key(line: str) -> str:
     >>> fold_key("  Đau bụng kéo  dài. ") == fold_key("đau bung keo dai")
     True
     """
-    return " ".join(strip_marks(line).casefold().split()).rstrip(" .:;,!?…|-–—")
+    return " ".join(strip_marks(line).casefold().split()).rstrip(KEY_TRAILING)
+
+
+#: What ``fold_key`` strips from the end of a line.
+KEY_TRAILING = " .:;,!?…|-–—"
 
 
 def word_count(line: str) -> int:
