@@ -113,7 +113,8 @@ class Rule:
         try:
             self._settle()
         except Invalid as exc:
-            error = RuleError(exc.message, source=self.source, line=self.line or None,
+            source = None if self.source == "<python>" else self.source  # a rule built in Python: no file
+            error = RuleError(exc.message, source=source, line=self.line or None,
                               rule=self.id if isinstance(self.id, str) and self.id else None)
             error.key = exc.key  # type: ignore[attr-defined]  # for from_mapping: the line of that key
             raise error from None
