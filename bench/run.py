@@ -172,12 +172,17 @@ def main() -> int:
     print()
     print(text)
     if not args.no_write:
+        # The one-file measure (bench/one_file.py) keeps its section below this table.
+        marker = "<!-- one-file measure: written by bench/one_file.py -->"
+        old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+        kept = "\n" + marker + old.split(marker, 1)[1] if marker in old else ""
         RESULTS.write_text(
             "# Benchmark\n\nMade by `python bench/run.py` (from the repository root).\n\n"
             f"Corpus: {rows[0][1]:.1f} MB in {len(files)} documents (seeds/ + dev corpus, repeated); "
             f"Python {platform.python_version()}, {os.cpu_count()} CPUs; "
             f"load average {load:.2f} at the end.\n"
-            "Every pass reads each file, processes it and writes it.\n\n" + text + "\n", encoding="utf-8")
+            "Every pass reads each file, processes it and writes it.\n\n" + text + "\n" + kept,
+            encoding="utf-8")
         print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
     return 0
 

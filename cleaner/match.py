@@ -221,14 +221,19 @@ class Dispatch:
                     ids = tail_cache.get(key)
                     for r in ids if ids is not None else tail_ids(key):
                         out[r].append(ln)
-            for k in tails:
-                pre = self.tail_pre[k]
-                if pre is not None and out[k]:
-                    m = self.matchers[k]
-                    assert m is not None
+        views: dict[tuple[bool, bool], tuple[str, list[int]]] = {}
+        for k in tails:
+            pre = self.tail_pre[k]
+            if pre is not None and pre.literals and out[k]:
+                m = self.matchers[k]
+                assert m is not None
+                if 2 * len(out[k]) > len(lines):
+                    # Most lines end as a match might: look the literals up in the whole document at once.
+                    found = {id(ln) for ln in _literal_lines(m, lines, views)}
+                    out[k] = [ln for ln in out[k] if id(ln) in found]
+                else:
                     out[k] = [ln for ln in out[k] if pre.may_match(m.text(ln))]
         if self.literal:
-            views: dict[tuple[bool, bool], tuple[str, list[int]]] = {}
             for k in self.literal:
                 out[k] = _literal_lines(self.matchers[k], lines, views)  # type: ignore[arg-type]
         for k in self.first_char:

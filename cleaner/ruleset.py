@@ -263,6 +263,9 @@ class RuleSet:
         # the final lines, which is what a second pass over the output would see. A rule that looks at
         # each line alone needs to look again only at the lines edited since it ran.
         edited: dict[int, Line] | None = None
+        # The document's version when each rule last ran and changed nothing: run on the same lines
+        # again, it would change nothing again.
+        idle: dict[int, int] = {}
         for _ in range(MAX_PASSES):
             version = doc.version
             edited_now: dict[int, Line] = {}
@@ -270,6 +273,9 @@ class RuleSet:
                 may = doc.candidates[step.index]
                 if step.matcher.pat is not None and not may:
                     continue  # nothing this rule's pattern can match
+                before = doc.version
+                if idle.get(step.index) == before:
+                    continue
                 if edited is not None and step.local:
                     if not edited:
                         continue
@@ -280,6 +286,8 @@ class RuleSet:
                         doc.candidates[step.index] = may
                 else:
                     step.run(doc)
+                if doc.version == before and not step.local:
+                    idle[step.index] = before
                 if doc.edited:
                     edited_now.update((ln.index, ln) for ln in doc.edited)
                     self._refresh(doc, step.index)
