@@ -162,8 +162,10 @@ class Rule:
         for cond in conditions.REGISTRY:
             cond.check(self)
         if self.pattern is not None or self.literals:
+            from cleaner.match import compile_rule
+
             try:
-                regex.compile(self.regex_source() or "", regex.V0)
+                compile_rule(self)  # compiled once per process: the engine reuses it
             except regex.error as exc:
                 raise Invalid(f"invalid regular expression: {exc}; check the pattern's brackets and escapes "
                               "(YAML single quotes keep backslashes as written)",
