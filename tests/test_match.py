@@ -1,4 +1,4 @@
-"""The dispatch never loses a match: every line a rule's pattern matches is among the lines it hands the rule."""
+"""The dispatch never loses a match: each line a pattern matches is among the lines handed to its rule."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ def _lines() -> list[str]:
             lines += (item if isinstance(item, str) else item[0]).split("\n")
     variants = []
     for line in lines:
-        variants += ["  " + line, "\t" + line, "\N{NO-BREAK SPACE}" + line, line.upper(), line[len(line) // 2:],
-                     line + " ", line[: len(line) // 2]]
+        variants += ["  " + line, "\t" + line, "\N{NO-BREAK SPACE}" + line, line.upper(),
+                     line[len(line) // 2:], line + " ", line[: len(line) // 2]]
     return [x for x in dict.fromkeys(lines + variants) if x.strip()]
 
 
