@@ -250,8 +250,9 @@ class Repeat(_Compare):
         key_at = self.key_at
         doc.key_all()
         may = {id(ln) for ln in doc.candidates[step.index]} if step.rule.ignore_match else None
+        plain = not (step.rule.ignore_match or step.rule.ignore_numbers)
         for ln in doc.text_lines:
-            key = key_at(step, ln, may)
+            key = ln.key if plain else key_at(step, ln, may)
             if not key:
                 continue
             if key in seen and id(ln) in wanted and ln.kept:
@@ -262,7 +263,10 @@ class Repeat(_Compare):
         # Containers are the lines still kept, so a caption that quotes the sapo does not take the sapo
         # with it; a container must be clearly longer (a paragraph around the repeated sentence).
         doc.key_all()
-        keys = {ln.index: self.key_at(step, ln) for ln in doc.kept()}
+        if step.rule.ignore_match or step.rule.ignore_numbers:
+            keys = {ln.index: self.key_at(step, ln) for ln in doc.kept()}
+        else:
+            keys = {ln.index: ln.key for ln in doc.kept()}
         # On a page-sized document one substring count over all keys rules out almost every line in C
         # (a key found only once stands inside no other line); on a huge one that count would make the
         # rule quadratic, so the word index below does the work alone.
@@ -342,8 +346,12 @@ class Echo(_Compare):
         ka, kb = self.key_at(step, a), self.key_at(step, b)
         if not ka or not kb:
             return False
-        wa, wb = ka.split(), kb.split()
         similarity = step.rule.similarity
+        # Keys are words joined by single spaces: the ratio cannot exceed 2 * shorter / total words.
+        na, nb = ka.count(" ") + 1, kb.count(" ") + 1
+        if 2 * min(na, nb) / (na + nb) < similarity:
+            return False
+        wa, wb = ka.split(), kb.split()
         # SequenceMatcher's ratio is 2 * matches / total words: it cannot reach the threshold when the
         # words both lines share are too few.
         common = set(wa) & set(wb)
