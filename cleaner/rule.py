@@ -27,8 +27,16 @@ BASE_KEYS: dict[str, type | tuple[type, ...]] = {
     "id": str, "why": str, "pattern": str, "literals": list, "action": str, "match": str,
     "ignore_case": bool, "ignore_diacritics": bool, "examples": dict,
 }
-#: Every key a rule may have: the base keys, then each action's and each condition's own.
-RULE_KEYS: dict[str, type | tuple[type, ...]] = {**BASE_KEYS, **actions.KEYS, **conditions.KEYS}
+
+
+def rule_keys() -> dict[str, type | tuple[type, ...]]:
+    """Every key a rule may have: the base keys, then each action's and each condition's own (a condition
+    registered later counts too)."""
+    return {**BASE_KEYS, **actions.KEYS, **conditions.KEYS}
+
+
+#: The keys of the shipped actions and conditions (what the docs list).
+RULE_KEYS = rule_keys()
 #: YAML keys whose field in ``Rule`` has another name.
 _FIELD = {"with": "replacement"}
 _ID = regex.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -157,7 +165,7 @@ class Rule:
             raise Invalid("'literals' must be a non-empty list of lines (text)", "literals")
         for key, _ in self.extra:
             if key not in conditions.KEYS:
-                raise Invalid(f"unknown key '{key}'{suggest(key, tuple(RULE_KEYS))}", key)
+                raise Invalid(f"unknown key '{key}'{suggest(key, tuple(rule_keys()))}", key)
         actions.REGISTRY[self.action].check(self)
         for cond in conditions.REGISTRY:
             cond.check(self)
@@ -211,12 +219,13 @@ class Rule:
         if not isinstance(data, Mapping):
             raise RuleError("a rule must be a mapping with at least id, why and pattern",
                             source=source, line=line or None)
+        known = rule_keys()
         for key in data:
-            if key not in RULE_KEYS:
-                raise err(f"unknown key '{key}'{suggest(key, tuple(RULE_KEYS))}", key)
+            if key not in known:
+                raise err(f"unknown key '{key}'{suggest(key, tuple(known))}", key)
         for key, value in data.items():
-            if not _check_type(value, RULE_KEYS[key]):
-                raise err(f"'{key}' must be {_type_name(RULE_KEYS[key])}, got {value!r}", key)
+            if not _check_type(value, known[key]):
+                raise err(f"'{key}' must be {_type_name(known[key])}, got {value!r}", key)
         if not isinstance(rid, str) or not rid:
             raise err("every rule needs an 'id' (lower-case letters, digits, '-', '_', '.')")
         action = data.get("action", "drop")

@@ -132,3 +132,40 @@ def test_examples_meet_text_in_the_sets_tone_style(tmp_path: Path) -> None:
               keep: ["Hòa Bình mưa to."]
         """), encoding="utf-8")
     assert all(o.ok for o in run_examples(path))
+
+
+def test_a_condition_plugs_in_with_one_class(tmp_path: Path) -> None:
+    """A new condition is one class behind the registry: its key works in YAML and in Python, and it can
+    read markup facts carried on each line."""
+    from typing import ClassVar
+
+    from cleaner import conditions
+    from cleaner.document import Document
+
+    @conditions.condition
+    class InNav(conditions.Condition):
+        keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"in_nav": bool}
+        select_hook = True
+
+        @classmethod
+        def build(cls, rule: Rule) -> conditions.Condition | None:
+            return cls() if rule.get("in_nav") else None
+
+        def select(self, doc: Document, lines: list) -> list:  # type: ignore[override]
+            return [ln for ln in lines if ln.markup and "nav" in ln.markup]
+
+    try:
+        path = tmp_path / "site.yaml"
+        path.write_text("rules:\n  - id: nav-link\n    why: w\n    pattern: '\\S'\n    in_nav: true\n",
+                        encoding="utf-8")
+        from_yaml = load_rules(path).rules[0]
+        from_python = Rule(id="nav-link", why="w", pattern=r"\S", extra=(("in_nav", True),))
+        assert from_yaml == from_python and from_python.get("in_nav") is True
+        rs = RuleSet([from_python])
+        doc = Document(["Thời sự", "Hà Nội mưa to."], markup=[("body", "nav"), ("body", "article")])
+        rs.apply(doc)
+        assert [ln.text for ln in doc.kept()] == ["Hà Nội mưa to."]
+        assert rs.clean("Thời sự\n") == "Thời sự\n"  # plain text carries no markup: nothing is in a nav
+    finally:
+        conditions.REGISTRY.remove(InNav)
+        del conditions.KEYS["in_nav"]
