@@ -82,6 +82,13 @@ def anchored_at_end(src: str) -> bool:
     return all(b.endswith("$") and not b.endswith("\\$") for b in branches)
 
 
+def _starts_broad(src: str) -> bool:
+    """The pattern opens (inside its groups) with a class such as ``[^.]`` or ``\\s``, not a literal."""
+    while src.startswith("(?:"):
+        src = src[3:]
+    return src.startswith("[") or (src[:1] == "\\" and src[1:2] in "sSdDwWpPhH")
+
+
 class Matcher:
     """One rule's compiled pattern: the search it runs on a line, with its time limit."""
 
@@ -104,6 +111,11 @@ class Matcher:
             else:
                 if anchored_at_end(self.pat.pattern):
                     self.reverse = compile_reverse(self.pat.pattern, self.pat.flags)
+                    if self.reverse is not None and _starts_broad(self.pat.pattern):
+                        # A match must end at the line end and may start anywhere, with a character class
+                        # the forward search tries at every position: searching from the end finds the same
+                        # lines (only whether a line matches is asked of ``find``) in a fraction of the time.
+                        self.find = self.reverse.search
                 self.pre = prefilter_for(self.pat)
         self.stop: regex.Pattern[str] | None = None
         if rule.until not in (None, "blank", "end"):

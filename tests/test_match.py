@@ -91,3 +91,17 @@ def test_anchored_at_end() -> None:
     assert not anchored_at_end(r"a$|b")
     assert not anchored_at_end(r"a\$")
     assert not anchored_at_end(r"(?:a$)?b")
+
+
+def test_searching_from_the_end_finds_the_lines_a_forward_search_finds() -> None:
+    lines = _lines()
+    reversed_find = 0
+    for step in VN_NEWS.steps:
+        m = step.matcher
+        if m.pat is None or m.find == m.pat.search or m.find == m.pat.match:
+            continue
+        reversed_find += 1
+        for line in lines:
+            text = m.text(Document([line]).lines[0])
+            assert (m.find(text) is None) == (m.pat.search(text) is None), (step.rule.id, line)
+    assert reversed_find >= 2
