@@ -159,3 +159,19 @@ def test_normalization_leaves_ascii_control_characters_alone() -> None:
     # VISCII keeps six capitals in C0 control bytes; auto-detection must not read a line of ASCII as VISCII.
     assert normalize("\x14 \x14") == "\x14 \x14"
     assert normalize("a\x02b \x05 \x06\x19\x1e") == "a\x02b \x05 \x06\x19\x1e"
+
+
+DEV2 = DEV.parent / "dev2"
+
+
+@pytest.mark.skipif(not DEV2.is_dir(), reason=f"the shared dev2 corpus is not at {DEV2}")
+def test_a_second_pass_changes_no_dev2_document() -> None:
+    # seeds and dev are checked one by one in test_engine.py
+    unstable = []
+    for path in sorted(DEV2.glob("*.txt")):
+        if path.name.endswith(".gold.txt"):
+            continue
+        once = RULES.clean(path.read_text(encoding="utf-8"))
+        if RULES.clean(once) != once:
+            unstable.append(path.name)
+    assert unstable == []
