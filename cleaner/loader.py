@@ -15,6 +15,7 @@ import yaml
 from cleaner.errors import RuleError
 from cleaner.normalize import NormalizeOptions
 from cleaner.rules import ACTIONS, DEFAULT_TIMEOUT, MATCH_MODES, Examples, Rule, RuleSet
+from cleaner.structure import SHAPES, ZONES
 
 #: Keys a rule file may have at its top level.
 FILE_KEYS = ("name", "description", "extends", "skip", "normalize", "rules")
@@ -26,6 +27,7 @@ RULE_KEYS: dict[str, type | tuple[type, ...]] = {
     "similarity": (float, int), "ignore_numbers": bool, "ignore_match": bool, "until_longer": int,
     "outside_body": int,
     "inside": bool, "not_first": int, "max_share": (float, int),
+    "shape": str, "zone": str, "run": int,
     "examples": dict,
 }
 _ID = regex.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -213,7 +215,9 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
     literals = raw.get("literals") or []
     if "literals" in raw and (not literals or not all(isinstance(x, str) and x for x in literals)):
         raise err("'literals' must be a non-empty list of lines (text)", "literals")
-    if action in _NEEDS_PATTERN and "pattern" not in raw and not literals:
+    by_structure = any(k in raw for k in ("shape", "zone", "run"))
+    if (action in _NEEDS_PATTERN and "pattern" not in raw and not literals
+            and not (action == "drop" and by_structure)):
         raise err(f"action '{action}' needs a 'pattern' (a regular expression) "
                   "or 'literals' (a list of lines)")
     if action == "replace" and "with" not in raw:
@@ -232,8 +236,12 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
                   "(the part to leave out when comparing)", "ignore_match")
     if "max_share" in raw and not 0 < raw["max_share"] <= 1:
         raise err(f"'max_share' must be between 0 and 1, got {raw['max_share']}", "max_share")
+    if "shape" in raw and raw["shape"] not in SHAPES:
+        raise err(f"unknown shape '{raw['shape']}'{_suggest(raw['shape'], SHAPES)}", "shape")
+    if "zone" in raw and raw["zone"] not in ZONES:
+        raise err(f"unknown zone '{raw['zone']}'{_suggest(raw['zone'], ZONES)}", "zone")
     for key in ("first", "last", "max_words", "min_words", "max_lines", "not_first", "until_longer",
-                "outside_body"):
+                "outside_body", "run"):
         if key in raw and raw[key] < 1:
             raise err(f"'{key}' must be 1 or more, got {raw[key]}", key)
     similarity = float(raw.get("similarity", 0.6))
@@ -257,7 +265,8 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
         ignore_match=raw.get("ignore_match", False), until_longer=raw.get("until_longer"),
         outside_body=raw.get("outside_body"),
         inside=raw.get("inside", False),
-        not_first=raw.get("not_first"), max_share=raw.get("max_share"), examples=examples,
+        not_first=raw.get("not_first"), max_share=raw.get("max_share"), shape=raw.get("shape"),
+        zone=raw.get("zone"), run=raw.get("run"), examples=examples,
         source=source, line=line,
     )
     try:

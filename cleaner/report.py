@@ -20,11 +20,14 @@ class Change:
     action: str
     before: str
     after: str | None = None
+    #: why a structure rule took the line ("after the last body paragraph, not a sentence")
+    reason: str | None = None
 
     def describe(self) -> str:
         """A one-line human description, as ``--explain`` prints it."""
         if self.action == "drop":
-            return f"{self.line:>5}  -{self.rule:<24} {self.before}"
+            why = f"  [{self.reason}]" if self.reason else ""
+            return f"{self.line:>5}  -{self.rule:<24} {self.before}{why}"
         return f"{self.line:>5}  ~{self.rule:<24} {self.before!r} -> {self.after!r}"
 
 

@@ -18,6 +18,7 @@ from cleaner.normalize import NormalizeOptions, Normalizer
 from cleaner.patterns import anchored_at_start, may_backtrack
 from cleaner.prefilter import prefilter_for
 from cleaner.report import Change, Result
+from cleaner.structure import Shape, find_layout, in_zone, run_lengths, shape_of
 from cleaner.text import fold_key, strip_marks, to_lines, to_output, word_count
 
 #: What a rule can do with the lines it matches.
@@ -73,6 +74,9 @@ class Rule:
     inside: bool = False
     not_first: int | None = None
     max_share: float | None = None
+    shape: str | None = None
+    zone: str | None = None
+    run: int | None = None
     examples: Examples = field(default_factory=Examples)
     source: str = "<python>"
     line: int = 0
@@ -114,7 +118,8 @@ class Rule:
 class _Doc:
     """The mutable state of one document while the rules run over it."""
 
-    __slots__ = ("_kept", "by", "changes", "current", "folded", "keep", "keys", "lines", "record", "words")
+    __slots__ = ("_kept", "_layout", "_pos", "by", "changes", "current", "folded", "keep", "keys", "lines",
+                 "record", "shapes", "words")
 
     def __init__(self, lines: list[str], record: bool) -> None:
         self.lines = lines  # as they came in (after normalization)
@@ -125,7 +130,10 @@ class _Doc:
         self.folded: list[str | None] = [None] * len(lines)
         self.keys: list[str | None] = [None] * len(lines)
         self.words: list[int] = [-1] * len(lines)
+        self.shapes: list[Shape | None] = [None] * len(lines)
         self._kept: list[int] | None = None
+        self._pos: dict[int, int] | None = None
+        self._layout: tuple[dict[int, str] | None] | None = None
         self.changes: list[Change] = []
         self.record = record
 
@@ -148,29 +156,60 @@ class _Doc:
             n = self.words[i] = word_count(self.current[i])
         return n
 
-    def drop(self, i: int, rule: str) -> None:
-        self.keep[i] = False
+    def shape(self, i: int) -> Shape:
+        s = self.shapes[i]
+        if s is None:
+            s = self.shapes[i] = shape_of(self.current[i])
+        return s
+
+    def position(self, i: int) -> int:
+        """Where kept line ``i`` stands among the kept lines (0-based)."""
+        if self._pos is None:
+            self._pos = {k: n for n, k in enumerate(self.kept())}
+        return self._pos[i]
+
+    def zones(self) -> dict[int, str] | None:
+        """Each kept line's zone (``title``, ``header``, ``body``...; see ``cleaner.structure.Layout``).
+
+        Read once, from the lines kept when the first rule asks, and not moved by later drops: once the
+        chrome under the article is gone, a teaser that stood in it must not join the body.
+        ``None`` when the text has no body paragraph.
+        """
+        if self._layout is None:
+            kept = self.kept()
+            layout = find_layout([self.shape(i) for i in kept])
+            self._layout = (None if layout is None
+                            else {i: layout.zone_of(pos) for pos, i in enumerate(kept)},)
+        return self._layout[0]
+
+    def _forget_kept(self) -> None:
         self._kept = None
+        self._pos = None
+
+    def drop(self, i: int, rule: str, reason: str | None = None) -> None:
+        self.keep[i] = False
+        self._forget_kept()
         self.by[i] = rule
         if self.record:
-            self.changes.append(Change(rule, i + 1, "drop", self.current[i]))
+            self.changes.append(Change(rule, i + 1, "drop", self.current[i], reason=reason))
 
     def edit(self, i: int, rule: str, new: str) -> None:
         if self.record:
             self.changes.append(Change(rule, i + 1, "edit", self.current[i], new))
         self.current[i] = new
         self.folded[i] = self.keys[i] = None
+        self.shapes[i] = None
         self.words[i] = -1
         if not new.strip():
             self.keep[i] = False
-            self._kept = None
+            self._forget_kept()
             self.by[i] = rule
 
     def restore(self, i: int) -> None:
         """Undo a drop (a rule whose condition is only decided at the end)."""
         rule = self.by[i]
         self.keep[i] = True
-        self._kept = None
+        self._forget_kept()
         self.by[i] = None
         self.changes = [c for c in self.changes if not (c.line == i + 1 and c.rule == rule)]
 
@@ -179,6 +218,17 @@ class _Doc:
         if self._kept is None:
             self._kept = [i for i, k in enumerate(self.keep) if k]
         return self._kept
+
+
+_ZONE_WORDS = {
+    "before_title": "above the title", "header": "between the title and the body",
+    "before_body": "above the first body paragraph", "after_body": "after the last body paragraph",
+    "outside_body": "outside the body", "body": "inside the body", "title": "the title",
+}
+_SHAPE_WORDS = {
+    "sentence": "a sentence", "not_sentence": "not a sentence", "headline": "headline-shaped",
+    "menu": "a menu row", "short": "a short label", "paragraph": "a paragraph",
+}
 
 
 class _Compiled:
@@ -225,7 +275,39 @@ class _Compiled:
             idx = [i for i in idx if lo_w <= doc.word_count(i) <= hi_w]
         if self.after:
             idx = [i for i in idx if self._follows(doc, i)]
+        if r.zone is not None or r.shape is not None or r.run is not None:
+            idx = self._by_structure(doc, idx)
         return idx
+
+    def _by_structure(self, doc: _Doc, idx: list[int]) -> list[int]:
+        """``zone``, ``shape`` and ``run``: the lines whose place in the page and form the rule asks for."""
+        r = self.rule
+        if r.zone is not None:
+            zones = doc.zones()
+            if zones is None:
+                return []  # no body paragraph: nothing stands before or after it
+            zone = r.zone
+            idx = [i for i in idx if i in zones and in_zone(zones[i], zone)]
+        if r.shape is not None:
+            shape = r.shape
+            idx = [i for i in idx if doc.shape(i).is_(shape)]
+        if r.run is not None and idx:
+            chosen = set(idx)
+            lengths = run_lengths([k in chosen for k in doc.kept()])
+            idx = [i for i in idx if lengths[doc.position(i)] >= r.run]
+        return idx
+
+    def reason(self) -> str | None:
+        """Why a structure rule took a line, in words, for ``--explain``."""
+        r = self.rule
+        parts = []
+        if r.zone is not None:
+            parts.append(_ZONE_WORDS.get(r.zone, r.zone))
+        if r.shape is not None:
+            parts.append(_SHAPE_WORDS.get(r.shape, r.shape))
+        if r.run is not None:
+            parts.append(f"in a run of {r.run} or more such lines")
+        return ", ".join(parts) or None
 
     def restore_body(self, doc: _Doc) -> None:
         """``outside_body``: give back the lines this rule took between the first and the last paragraph of
@@ -292,8 +374,9 @@ class _Compiled:
         if action == "drop":
             hits = self._hits(doc, self._candidates(doc))
             if hits and self._within_share(doc, hits):
+                why = self.reason()
                 for i in hits:
-                    doc.drop(i, self.rule.id)
+                    doc.drop(i, self.rule.id, why)
         elif action in ("strip", "replace"):
             for i in self._candidates(doc):
                 new = self._substitute(doc, i)

@@ -18,8 +18,11 @@ from cleaner.rules import RuleSet
 from cleaner.text import fold_key
 from tests.conftest import DEV, dev_inputs, needs_shared
 
-HEADER = ["Chuyên trang Nông nghiệp Xanh", "Mục lục số ra hôm nay"]
-FOOTER = ["Bản tin do Ban biên tập Nông nghiệp Xanh thực hiện", "Gửi phản hồi cho tòa soạn qua hộp thư góp ý"]
+# Closed like sentences, so that the shipped rules' structure rules (which take what is not a sentence above
+# and under the body) leave them for learn to find.
+HEADER = ["Chuyên trang Nông nghiệp Xanh xin kính chào bạn đọc.", "Mục lục số ra hôm nay có ở cuối trang."]
+FOOTER = ["Bản tin do Ban biên tập Nông nghiệp Xanh thực hiện.",
+          "Gửi phản hồi cho tòa soạn qua hộp thư góp ý."]
 SUBJECTS = ["Nông dân xã Tân Phú", "Hợp tác xã Bình An", "Ông Nguyễn Văn Hải", "Bà Trần Thị Lan",
             "Sở Nông nghiệp tỉnh", "Các kỹ sư của viện lúa", "Người trồng cà phê ở Đắk Lắk",
             "Thương lái miền Tây", "Trạm khuyến nông huyện"]
