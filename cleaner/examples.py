@@ -39,14 +39,20 @@ class ExampleOutcome:
 
 
 def _needed(rules: RuleSet, rule: Rule) -> list[str]:
-    """The rule plus the rules its ``after:`` refers to, transitively (they must run first)."""
+    """The rule plus the rules its ``after:`` refers to, transitively (they must run first); ``dropped``
+    refers to every rule before it."""
     by_id = {r.id: r for r in rules.rules}
-    want, todo = {rule.id}, list(rule.after)
+    order = [r.id for r in rules.rules]
+    want = {rule.id}
+    todo = [(rid, rule.id) for rid in rule.after]
     while todo:
-        rid = todo.pop()
-        if rid in by_id and rid not in want:
+        rid, owner = todo.pop()
+        if rid == "dropped":
+            # "after any rule": every rule that runs before the one that says it
+            todo.extend((r, owner) for r in order[:order.index(owner)])
+        elif rid in by_id and rid not in want:
             want.add(rid)
-            todo.extend(by_id[rid].after)
+            todo.extend((a, rid) for a in by_id[rid].after)
     return [r.id for r in rules.rules if r.id in want]
 
 

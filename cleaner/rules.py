@@ -182,6 +182,10 @@ class _Doc:
                             else {i: layout.zone_of(pos) for pos, i in enumerate(kept)},)
         return self._layout[0]
 
+    def has_zones(self) -> bool:
+        """Whether a rule has asked for the zones of this document."""
+        return self._layout is not None
+
     def _forget_kept(self) -> None:
         self._kept = None
         self._pos = None
@@ -258,6 +262,10 @@ class _Compiled:
         """Kept lines that satisfy the position, length and ``after`` conditions."""
         r = self.rule
         idx = doc.kept()
+        if r.shape is not None and (r.first is not None or r.last is not None or r.not_first is not None):
+            # With a shape, positions count the lines of that shape: "the first two sentences".
+            shape = r.shape
+            idx = [i for i in idx if doc.shape(i).is_(shape)]
         if r.not_first is not None:
             idx = idx[r.not_first:]
         if r.first is not None or r.last is not None:
@@ -320,6 +328,11 @@ class _Compiled:
         n = self.rule.outside_body
         assert n is not None
         body = [i for i in doc.kept() if doc.word_count(i) >= n]
+        if doc.has_zones():
+            # Where the structure rules found the article, its body is the bound: a long footer line
+            # under the related lists does not make the menus above it part of the story.
+            zones = doc.zones() or {}
+            body = [i for i in body if zones.get(i) == "body"]
         if body:
             for i in range(body[0] + 1, body[-1]):
                 if doc.by[i] == self.rule.id:
