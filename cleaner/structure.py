@@ -28,7 +28,7 @@ _WORD = regex.compile(r"[\p{L}\p{N}]+(?:[.'’-][\p{L}\p{N}]+)*")
 #: A headline starts like a sentence: a capital, a digit or an opening quote.
 _STARTS_LIKE_TITLE = regex.compile(r"^[\s\"'“‘«(\[]*[\p{Lu}\p{N}]")
 #: The bullet a scraper puts in front of a list item or a menu entry.
-_BULLET = regex.compile(r"^\s*[•·▪►▸●○■□◦‣⁃\-–+*]\s")
+_BULLET = regex.compile(r"^\s*(?:[•·▪►▸●○■□◦‣⁃\-–+*]|\d{1,2}[.)]|[a-zđ]\))\s")
 
 #: Shapes a rule can ask for with ``shape:``.
 SHAPES = ("sentence", "headline", "menu", "short", "not_sentence", "paragraph")
@@ -54,6 +54,10 @@ class Shape:
     menu: bool  # many short items on one row
     function_share: float
     bulleted: bool = False  # a list item or menu entry: never the title
+    titled: bool = False  # could be the title: a headline, or one typed in capitals
+    introduces: bool = False  # ends with a colon: a list or a quote follows
+    quoted: bool = False  # ends with a closing quotation mark
+    speaker: bool = False  # "Name - role" or "Name, role": who said the quote above
 
     @property
     def paragraph(self) -> bool:
@@ -110,9 +114,17 @@ def shape_of(line: str) -> Shape:
     menu = (len(items) >= 4 and all(len(_WORD.findall(s)) <= 4 for s in items)
             and sum(len(_WORD.findall(s)) for s in items) >= 4)
     # " | " joins a category to a date, or a title to the site's name: page furniture, not a headline
-    headline = (not sentence and not menu and 4 <= n <= 25 and has_lower and " | " not in text
-                and _STARTS_LIKE_TITLE.match(text) is not None)
-    return Shape(n, sentence, headline, menu, share, bulleted)
+    # A headline is mostly words: "Thứ tư, 22/10/2025, 19:25" is a date, whatever its first letter.
+    wordy = sum(1 for w in words if not w[0].isdigit()) >= 0.6 * n
+    titled = (not sentence and not menu and 4 <= n <= 25 and wordy and " | " not in text
+              and _STARTS_LIKE_TITLE.match(text) is not None)
+    # A line in capitals is a section label ("TIN LIÊN QUAN") as often as a title: only the title search
+    # takes it.
+    headline = titled and has_lower
+    quoted = text.rstrip(" .").endswith(("”", '"', "»"))
+    speaker = headline and n <= 20 and (" - " in text or " – " in text or ", " in text)
+    return Shape(n, sentence, headline, menu, share, bulleted, titled and not bulleted,
+                 end[-1:] == ":", quoted, speaker)
 
 
 def _score(s: Shape) -> float:
@@ -184,6 +196,13 @@ def find_layout(shapes: list[Shape]) -> Layout | None:
         best_lo += 1
     while best_hi > best_lo and not shapes[best_hi].sentence:
         best_hi -= 1
+    # A quote that closes the story is signed on the next line ("Cô Lê Ngọc Diệp - Trưởng phòng ...").
+    if shapes[best_hi].quoted and best_hi + 1 < len(shapes) and shapes[best_hi + 1].speaker:
+        best_hi += 1
+    # A paragraph that ends with a colon introduces what follows: a list of short items is still the story.
+    elif shapes[best_hi].introduces:
+        while best_hi + 1 < len(shapes) and _list_item(shapes[best_hi + 1]):
+            best_hi += 1
     # A related box or a share bar often stands between the sapo and the rest of the body: a paragraph a
     # few lines above the run belongs to it.
     pos = best_lo - 1
@@ -193,10 +212,15 @@ def find_layout(shapes: list[Shape]) -> Layout | None:
         pos -= 1
     title = None
     for pos in range(best_lo - 1, max(-1, best_lo - 1 - TITLE_REACH), -1):
-        if shapes[pos].headline and not shapes[pos].bulleted:
+        if shapes[pos].titled:
             title = pos
             break
     return Layout(best_lo, best_hi, title)
+
+
+def _list_item(s: Shape) -> bool:
+    """A line that is an item of a list: bulleted or numbered, and not a menu row."""
+    return s.words > 0 and not s.menu and s.bulleted
 
 
 def run_lengths(flags: list[bool]) -> list[int]:
