@@ -24,6 +24,8 @@ _TERMINAL = frozenset(".!?…;:")
 _CLOSERS = "\"'”’»)]」』›*"
 #: A menu row: short items separated by bars, bullets or wide gaps ("Trang chủ | iHay | Tin nóng").
 _MENU_SPLIT = regex.compile(r"\s*[|•·▪►]\s*|\s{3,}| / ")
+#: Only a line holding one of those separators can be a menu row: the split runs on those alone.
+_MENU_MARK = regex.compile(r"[|•·▪►]|\s{3}| / ")
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:[.'’-][\p{L}\p{N}]+)*")
 #: A headline starts like a sentence: a capital, a digit or an opening quote.
 _STARTS_LIKE_TITLE = regex.compile(r"^[\s\"'“‘«(\[]*[\p{Lu}\p{N}]")
@@ -95,36 +97,41 @@ def shape_of(line: str) -> Shape:
     bulleted = _BULLET.match(text) is not None
     if bulleted:
         text = _BULLET.sub("", text, count=1)
-    words = _WORD.findall(text)
+    lowered = text.lower()
+    words = _WORD.findall(lowered)
     n = len(words)
     if n == 0:
         return Shape(0, False, False, False, 0.0, bulleted)
-    share = sum(1 for w in words if w.lower() in FUNCTION_WORDS) / n
+    share = sum(map(FUNCTION_WORDS.__contains__, words)) / n
     end = text.rstrip(_CLOSERS + " ")
-    closed = bool(end) and end[-1] in _TERMINAL
-    if closed and end[-1] in "?!" and n < 12 and "," not in text:
+    last = end[-1:]
+    closed = last in _TERMINAL and last != ""
+    if closed and last in "?!" and n < 12 and "," not in text:
         closed = False  # "Vì sao giá xăng giảm?": a question is a headline's form as often as a sentence's
-    has_lower = any(ch.islower() for ch in text)
+    has_lower = text != text.upper()
     # A long line of running text is a paragraph even when the scraper cut its last sentence short; a
-    # paragraph typed in capitals is still one.
-    # "Trời lạnh." closes a story as well as a long sentence does; a label ("Tags:", "Ảnh:") needs more words.
-    short_ok = n >= 2 and has_lower and end[-1:] in (".", "!", "?", "…")
+    # paragraph typed in capitals is still one. "Trời lạnh." closes a story as well as a long sentence
+    # does; a label ("Tags:", "Ảnh:") needs more words.
+    short_ok = n >= 2 and has_lower and last in (".", "!", "?", "…")
     sentence = (closed and (n >= 5 or short_ok)) or (n >= 20 and share >= 0.15)
-    items = [s for s in _MENU_SPLIT.split(text) if s.strip()]
-    menu = (len(items) >= 4 and all(len(_WORD.findall(s)) <= 4 for s in items)
-            and sum(len(_WORD.findall(s)) for s in items) >= 4)
-    # " | " joins a category to a date, or a title to the site's name: page furniture, not a headline
-    # A headline is mostly words: "Thứ tư, 22/10/2025, 19:25" is a date, whatever its first letter.
-    wordy = sum(1 for w in words if not w[0].isdigit()) >= 0.6 * n
-    titled = (not sentence and not menu and 4 <= n <= 25 and wordy and " | " not in text
-              and _STARTS_LIKE_TITLE.match(text) is not None)
+    menu = False
+    if n >= 4 and _MENU_MARK.search(text) is not None:
+        items = [s for s in _MENU_SPLIT.split(text) if s.strip()]
+        counts = [len(_WORD.findall(s)) for s in items]
+        menu = len(items) >= 4 and max(counts) <= 4 and sum(counts) >= 4
+    titled = False
+    if not sentence and not menu and 4 <= n <= 25 and " | " not in text:
+        # " | " joins a category to a date, or a title to the site's name: page furniture, not a headline.
+        # A headline is mostly words: "Thứ tư, 22/10/2025, 19:25" is a date, whatever its first letter.
+        wordy = sum(1 for w in words if not w[0].isdigit()) >= 0.6 * n
+        titled = wordy and _STARTS_LIKE_TITLE.match(text) is not None
     # A line in capitals is a section label ("TIN LIÊN QUAN") as often as a title: only the title search
     # takes it.
     headline = titled and has_lower
     quoted = text.rstrip(" .").endswith(("”", '"', "»"))
     speaker = headline and n <= 20 and (" - " in text or " – " in text or ", " in text)
-    return Shape(n, sentence, headline, menu, share, bulleted, titled and not bulleted,
-                 end[-1:] == ":", quoted, speaker)
+    return Shape(n, sentence, headline, menu, share, bulleted, titled and not bulleted, last == ":", quoted,
+                 speaker)
 
 
 def _score(s: Shape) -> float:
