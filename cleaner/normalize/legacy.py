@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import NamedTuple
 
 from . import tables
 from .syllable import SPLIT_TONE, VIETNAMESE_ONLY, is_syllable
@@ -81,6 +82,7 @@ _EDGE = re.compile(r"^[^\w\u00a1-\u00bf]+|[^\w\u00a1-\u00bf]+$")
 # Thresholds of the confidence test; they were set on the dev corpus so that no line of
 # ordinary Vietnamese, English or French text passes, while a paragraph of legacy text does.
 _MIN_CHANGED = 2  # words the decoding must change in one paragraph
+_UNICODE_WEIGHT = 2  # a word already in Unicode Vietnamese outweighs this many repaired words
 _MIN_CHANGED_SHARE = 0.2  # ... as a share of its words
 _MIN_VALID_AFTER = 0.8  # share of changed words that must then be Vietnamese syllables
 # ... and more of them must be syllables after decoding than before (a VNI "Hoà" or "phoá"
@@ -93,31 +95,65 @@ def _is_vietnamese_word(token: str) -> bool:
     return bool(word) and is_syllable(word)
 
 
-def _evidence(line: str, decoded: str) -> tuple[int, int, int, int, int]:
-    """Counts for the confidence test: words, changed, valid before, valid after, valid in line."""
+class _Evidence(NamedTuple):
+    """What decoding one paragraph does to its words (see ``_confident``)."""
+
+    words: int  # words with a letter, after decoding
+    changed: int  # words the decoding changes
+    valid_before: int  # changed words that were Vietnamese syllables already
+    valid_after: int  # changed words that are Vietnamese syllables after decoding
+    valid_line: int  # words of the decoded paragraph that are Vietnamese syllables
+    repaired: int  # changed words that were not syllables and become syllables
+    strong: int  # ... of them, those not explained by one stray character in front
+    unicode_words: int  # words that hold a letter no legacy reading can produce (ư, ạ, ế...)
+
+
+_NO_EVIDENCE = _Evidence(0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def _evidence(line: str, decoded: str) -> _Evidence:
+    """Counts for the confidence test, word by word."""
     before, after = line.split(), decoded.split()
     if len(before) != len(after):
-        return 0, 0, 0, 0, 0
+        return _NO_EVIDENCE
     changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
-    valid_before = sum(_is_vietnamese_word(b) for b, _ in changed)
-    valid_after = sum(_is_vietnamese_word(a) for _, a in changed)
+    valid_before = valid_after = repaired = strong = 0
+    for b, a in changed:
+        was, now = _is_vietnamese_word(b), _is_vietnamese_word(a)
+        valid_before += was
+        valid_after += now
+        repaired += now and not was
+        rest = _EDGE.sub("", b)[1:]
+        strong += now and not was and bool(rest) and not _is_vietnamese_word(rest)
     words = [a for a in after if any(ch.isalpha() for ch in a)]
     valid_line = sum(_is_vietnamese_word(a) for a in words)
-    return len(words), len(changed), valid_before, valid_after, valid_line
+    # Text in a legacy font read as a Western code page holds only that code page's characters;
+    # a word that already holds ư, ơ, đ or a letter such as ạ or ế (and is a syllable) was
+    # written in Unicode, and the legacy reading of its line would destroy such words.
+    unicode_words = sum(
+        1 for b in before if any(ch in VIETNAMESE_ONLY for ch in b) and _is_vietnamese_word(b)
+    )
+    return _Evidence(
+        len(words), len(changed), valid_before, valid_after, valid_line, repaired, strong, unicode_words
+    )
 
 
 def _confident(line: str, decoded: str, *, short_ok: bool) -> bool:
     """Does decoding turn mostly non-words into Vietnamese syllables, in a Vietnamese paragraph?"""
-    words, changed, valid_before, valid_after, valid_line = _evidence(line, decoded)
-    if changed == 0 or not words:
+    ev = _evidence(line, decoded)
+    if ev.changed == 0 or not ev.words:
         return False
-    if changed < _MIN_CHANGED and not short_ok:
+    if ev.changed < _MIN_CHANGED and not short_ok:
         return False
-    if changed / words < _MIN_CHANGED_SHARE:
+    if ev.strong == 0:
+        return False  # one stray symbol or letter is no evidence: it must mend a real word
+    if ev.unicode_words * _UNICODE_WEIGHT > ev.repaired:
+        return False  # correct Unicode Vietnamese behind a stray symbol or Latin-1 letter
+    if ev.changed / ev.words < _MIN_CHANGED_SHARE:
         return False
-    if valid_after < _MIN_VALID_AFTER * changed or valid_after <= valid_before:
+    if ev.valid_after < _MIN_VALID_AFTER * ev.changed or ev.valid_after <= ev.valid_before:
         return False
-    if valid_line < _MIN_LINE_VALID * words:
+    if ev.valid_line < _MIN_LINE_VALID * ev.words:
         return False
     # the decoded paragraph must look Vietnamese, not just hold syllable-shaped words
     return any(ch in VIETNAMESE_ONLY or ch in SPLIT_TONE for ch in decoded)
@@ -168,7 +204,7 @@ class LegacyFix:
                 continue
             decoded = DECODERS[name](line)
             if decoded != line and _confident(line, decoded, short_ok=short_ok):
-                score = _evidence(line, decoded)[4]
+                score = _evidence(line, decoded).valid_line
                 if best is None or score > best[0]:
                     best = (score, name)
         return best[1] if best else None

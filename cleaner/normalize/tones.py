@@ -44,8 +44,10 @@ _OLD_SHAPES = (
 _FIRST = _VT
 
 _WORD = re.compile(r"[\w\u0300-\u036f]+")
-# A token that is a URL, e-mail address, hashtag, mention or code is not prose.
-_NOT_PROSE = re.compile(r"://|^www\.|@|^#|[_=<>{}\\/]")
+# A token that is a URL, e-mail address, hashtag, mention or code is not prose; nor is one that
+# still holds mojibake (a UTF-8 continuation byte as Windows-1252 shows it): moving a tone there
+# would make another word of a sequence that has lost a byte ("Ngưá»i" is not "Ngứa»i").
+_NOT_PROSE = re.compile(r"://|^www\.|@|^#|[_=<>{}\\/]|[áâÃÄÅÆ][»º€‚ƒ‰]|[\x80-\x9f]")
 
 
 #: The toned vowels: every candidate starts with one.
