@@ -92,7 +92,9 @@ def test_tone_gate_finds_every_candidate(style: str, text: str) -> None:
     for hit in full.finditer(text):
         assert hit.start() in starts
     scan = Normalizer(NormalizeOptions(tone_style=style))._suspect
-    scanned = {m.start() for m in scan.finditer(text) if m.lastgroup == "tone"}
+    # A toned ì/ò after a vowel is reported as Windows-1258 evidence: that sends the text down
+    # the rare path, whose own tone scan is the full one, so the candidate is not missed.
+    scanned = {m.start() for m in scan.finditer(text) if m.lastgroup in ("tone", "cp1258")}
     assert starts <= scanned
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from . import tables
-from .syllable import SPLIT_TONE, VIETNAMESE_ONLY, is_syllable
+from .syllable import SPLIT_TONE, VIETNAMESE_ONLY, is_syllable, place_tone
 
 Decoder = Callable[[str], str]
 
@@ -28,14 +28,16 @@ def _table_decoder(table: dict[str, str]) -> Decoder:
 
 # VIQR (RFC 1456): a vowel, then an optional modifier ( ^ +, then an optional tone ' ` ? ~ . ;
 # "dd" is đ; a backslash makes the next mark literal.  A "." or "?" ending a word is a tone
-# only when the sentence goes on in lower case ("tho. la`"); otherwise it is punctuation.
+# only when the sentence goes on in lower case ("tho. la`"), or when punctuation follows it
+# ("vu., " "vu.." : a full stop is never followed by a comma or a second lone full stop);
+# otherwise it is punctuation, and so is the full stop after an initial ("Nguye^~n A. ddi").
 _VIQR_MODIFIER = {"(": "\u0306", "^": "\u0302", "+": "\u031b"}
 _VIQR_TONE = {"'": "\u0301", "`": "\u0300", "?": "\u0309", "~": "\u0303", ".": "\u0323"}
 _VIQR_ALLOWED = {"a": "(^", "e": "^", "o": "^+", "u": "+"}
 _VIQR = re.compile(
     r"\\([(^+'`?~.])"
     r"|(?<![A-Za-z])([dD])([dD])(?=[A-Za-z])"
-    r"|([aeiouyAEIOUY])([(^+])?(['`~]|[?.](?=[A-Za-z]|[ \t]+[a-z]))?"
+    r"|([aeiouyAEIOUY])([(^+])?(['`~]|[?.](?=[A-Za-z]|[ \t]+[a-z]|[,;:!](?:\s|$)|\.(?!\.)))?"
 )
 
 
@@ -45,6 +47,10 @@ def _viqr_repl(m: re.Match[str]) -> str:
     if m.group(2):
         return "Đ" if m.group(2) == "D" else "đ"
     vowel, modifier, tone = m.group(4), m.group(5) or "", m.group(6) or ""
+    if tone in ".?" and tone and not modifier and vowel.isupper():
+        start = m.start()
+        if start == 0 or not m.string[start - 1].isalpha():
+            return vowel + tone  # an initial: "A." is not "Ạ"
     if modifier and modifier not in _VIQR_ALLOWED.get(vowel.lower(), ""):
         return m.group()
     marks = _VIQR_MODIFIER.get(modifier, "") + _VIQR_TONE.get(tone, "")
@@ -60,6 +66,9 @@ DECODERS: dict[str, Decoder] = {
     "tcvn3": _table_decoder(tables.TCVN3),
     "viscii": _table_decoder(tables.VISCII),
     "viqr": _decode_viqr,
+    # Windows-1258 read as Windows-1252: only ever detected (``auto``), never forced, since
+    # ``--encoding cp1258`` already reads such files right.
+    "cp1258": _table_decoder(tables.CP1258),
 }
 
 # Characters ordinary Vietnamese, English and French news text rarely holds but legacy-font
@@ -76,7 +85,15 @@ _VIQR_TRIGGER = re.compile(r"[\^+`~](?<=[A-Za-z].)")
 #: Characters that start legacy evidence, as one class for the pipeline's rare scan.  "+" is
 #: left out: "GMT+7" and "C++" are common, and VIQR text without ^ ` ~ is all but unknown.
 LEGACY_RARE = _BYTE_TRIGGER.pattern[1:-1] + "\\^`~"
-_TRIGGERS = {"vni": _BYTE_TRIGGER, "tcvn3": _BYTE_TRIGGER, "viscii": _BYTE_TRIGGER, "viqr": _VIQR_TRIGGER}
+# Windows-1258 writes most tones as a combining byte after the vowel, which Windows-1252 shows
+# as ì ò Ì Ò Þ (HôÌ, phôì, duòc), and đ ơ ư ă as ð õ ý ã.  A vowel followed by one of the first
+# four is evidence (ì and ò alone are Vietnamese letters); the others are in _BYTE_TRIGGER.
+CP1258_TONE_AFTER_VOWEL = "[aeiouyâêôõýAEIOUYÂÊÔÕÝ][ÌìÒò]"
+_CP1258_TRIGGER = re.compile(f"{CP1258_TONE_AFTER_VOWEL}|[ðÐÞþ]")
+_TRIGGERS = {
+    "vni": _BYTE_TRIGGER, "tcvn3": _BYTE_TRIGGER, "viscii": _BYTE_TRIGGER, "viqr": _VIQR_TRIGGER,
+    "cp1258": _CP1258_TRIGGER,
+}
 
 _EDGE = re.compile(r"^[^\w\u00a1-\u00bf]+|[^\w\u00a1-\u00bf]+$")
 # Thresholds of the confidence test; they were set on the dev corpus so that no line of
@@ -91,8 +108,10 @@ _MIN_LINE_VALID = 0.6  # share of all words that are syllables after decoding
 
 
 def _is_vietnamese_word(token: str) -> bool:
+    """Is ``token`` (edge punctuation aside) a Vietnamese syllable with its tone where either
+    spelling style puts it?  ``phôì`` (Windows-1258 "phố" read as Windows-1252) is not."""
     word = _EDGE.sub("", token)
-    return bool(word) and is_syllable(word)
+    return bool(word) and is_syllable(word) and place_tone(word, "keep") == word
 
 
 class _Evidence(NamedTuple):

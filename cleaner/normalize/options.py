@@ -21,6 +21,9 @@ class NormalizeOptions:
       writes hòa, khỏe, thủy, Ủy (the style of most Vietnamese news); ``"new"`` writes hoà,
       khoẻ, thuỷ, Uỷ; ``"keep"`` leaves either as written. In every style a tone typed on a
       vowel that cannot carry it is moved (``tòan`` → ``toàn``, ``qúa`` → ``quá``).
+    - ``entities = True``: decode HTML entities left in the text (``Hà&nbsp;Nội``,
+      ``&quot;không&quot;``, ``&#8203;``), except inside code spans and in markup written out
+      as an example (``&lt;div&gt;``); turn it off for text that is about HTML.
     - ``mojibake = True``: repair UTF-8 text that was decoded as Windows-1252 or Latin-1, once
       or twice (``Viá»‡t`` → ``Việt``), with ftfy; curly quotes are kept.
     - ``legacy = "auto"``: text typed in a pre-Unicode Vietnamese font encoding. ``"auto"``
@@ -51,6 +54,7 @@ class NormalizeOptions:
     invisible: bool = True
     spaces: bool = True
     ascii: bool = False
+    entities: bool = True
 
     def __post_init__(self) -> None:
         _check_choice("tone_style", self.tone_style, TONE_STYLES)

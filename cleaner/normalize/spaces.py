@@ -65,10 +65,37 @@ def _needs_fix(text: str) -> bool:
     return bool(("  " in text and DOUBLE_SPACE.search(text)) or _MARK_OR_OPENING.search(text))
 
 
+# A line of code or markup keeps its spacing: braces, comparison and logic operators, a
+# statement ending in ";", a tag.  Prose has none of these ("C++", "GMT+7" and "5 < 7" pass).
+_CODE = re.compile(r"[{}]|[=!<>]=|=>|&&|\|\||\w\(.*\)\s*;|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+# "giác ,sập": a comma or semicolon typed before the space instead of after it.
+_MARK_BEFORE_WORD = re.compile(r"(?<=[^\W\d_]) ([,;])(?=[^\W\d_])")
+_QUOTE_PAIRS = {"“": "”", "‘": "’", "«": "»"}
+
+
+def _opening(match: re.Match[str]) -> str:
+    """An opening quote followed by a space loses the space, unless the quote stands alone
+    between spaces and is not known to open anything: a quote of its kind is still open before
+    it (``“tự vệ “ ở``: a closing quote typed with the wrong key), or no closing quote follows."""
+    mark = match.group(1)
+    close = _QUOTE_PAIRS.get(mark)
+    if close is not None:
+        line = match.string
+        before, after = line[: match.start()], line[match.end() :]
+        if (before == "" or before.endswith(" ")) and (
+            before.count(mark) > before.count(close) or close not in after
+        ):
+            return match.group()
+    return mark
+
+
 def _fix_line(line: str) -> str:
+    if _CODE.search(line):
+        return line
     line = _RUN.sub(" ", line)
+    line = _MARK_BEFORE_WORD.sub(r"\1 ", line)
     line = _SPACE_BEFORE_MARK.sub("", line)
-    line = _SPACE_AFTER_OPENING.sub(r"\1", line)
+    line = _SPACE_AFTER_OPENING.sub(_opening, line)
     return _SPACE_BEFORE_CLOSING.sub("", line)
 
 
