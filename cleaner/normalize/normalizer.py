@@ -193,14 +193,18 @@ class Normalizer:
         return self._finish(text, tone_at, spacing), False
 
     def _record_once(self, text: str, composed: str, record: list[Change]) -> tuple[str, bool]:
-        """One pass of ``explain``: the full rare path, which gives the text every shortcut of
-        ``_apply_once`` gives (tests/test_normalize_fast_paths.py), with each fix recorded; the
-        same answer as ``_apply_once`` on whether another pass is needed."""
+        """One pass of ``explain``: the route ``_apply_once`` takes, decided the same way, with
+        each fix recorded.  Its shortcuts give what the full rare path gives
+        (tests/test_normalize_fast_paths.py), so the rare path stands in for all of them."""
         if composed != text:
             record.extend(_line_changes("normalize.unicode", text, composed))
         kinds = {hit.lastgroup for hit in self._suspect.finditer(composed)}
-        fixed, again = self._apply_rare(composed, record)
-        return fixed, again if kinds & {"rare", "weak", "cp1258"} else False
+        if kinds & {"rare", "cp1258"} or (
+            "weak" in kinds and self._mojibake and MOJIBAKE_TRIGGER.search(composed)
+        ):
+            return self._apply_rare(composed, record)
+        fixed, _ = self._apply_rare(composed, record, rare=False)
+        return fixed, "weak" in kinds and fixed != composed
 
     def _apply_invisible(self, original: str) -> tuple[str, bool] | None:
         """The rare path for a text whose only rare characters are no-break and zero-width
@@ -237,8 +241,12 @@ class Normalizer:
         settled = fixed == text and not tone_at and not spacing and unicodedata.is_normalized("NFC", fixed)
         return fixed, not settled
 
-    def _apply_rare(self, original: str, record: list[Change] | None = None) -> tuple[str, bool]:
-        found = "".join(set(_RARE.findall(original)))
+    def _apply_rare(
+        self, original: str, record: list[Change] | None = None, *, rare: bool = True
+    ) -> tuple[str, bool]:
+        """The rare fixes whose gates the text's rare characters open (none with ``rare=False``),
+        then the last steps; says whether another pass is needed."""
+        found = "".join(set(_RARE.findall(original))) if rare else ""
         text = original
         for name, fix, gate in self._rare_steps:
             if gate.search(found):

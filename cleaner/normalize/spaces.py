@@ -71,6 +71,19 @@ _CODE = re.compile(r"[{}]|[=!<>]=|=>|&&|\|\||\w\(.*\)\s*;|</?[A-Za-z][A-Za-z0-9]
 # "giác ,sập": a comma or semicolon typed before the space instead of after it.
 _MARK_BEFORE_WORD = re.compile(r"(?<=[^\W\d_]) ([,;])(?=[^\W\d_])")
 _QUOTE_PAIRS = {"“": "”", "‘": "’", "«": "»"}
+_CLOSING_QUOTES = {close: mark for mark, close in _QUOTE_PAIRS.items()}
+
+
+def _closing(match: re.Match[str]) -> str:
+    """The space before a closing bracket or quote goes, unless the quote stands alone between
+    spaces with no opening quote of its kind before it (``Trang chủ » Tin tức``)."""
+    line, at = match.string, match.end()
+    mark = _CLOSING_QUOTES.get(line[at])
+    if mark is not None and (at + 1 == len(line) or line[at + 1] == " "):
+        before = line[: match.start()]
+        if before.count(mark) <= before.count(line[at]):
+            return match.group()
+    return ""
 
 
 def _opening(match: re.Match[str]) -> str:
@@ -96,7 +109,7 @@ def _fix_line(line: str) -> str:
     line = _MARK_BEFORE_WORD.sub(r"\1 ", line)
     line = _SPACE_BEFORE_MARK.sub("", line)
     line = _SPACE_AFTER_OPENING.sub(_opening, line)
-    return _SPACE_BEFORE_CLOSING.sub("", line)
+    return _SPACE_BEFORE_CLOSING.sub(_closing, line)
 
 
 def fix_spaces(text: str) -> str:
