@@ -35,7 +35,12 @@ _RARE_CHARS = (
 )
 # Two kinds of evidence are not one character: an ampersand that starts an HTML entity, and a
 # Windows-1258 tone byte after a vowel (``HôÌ``: ì, ò, Ì, Ò are also toned vowels of their own).
-_RARE = re.compile(f"[{_RARE_CHARS}]|{ENTITY_START}|{CP1258_TONE_AFTER_VOWEL}")
+# One class first, so the engine skips ahead in C; each match is the one character that opens
+# a gate.
+_RARE = re.compile(
+    f"[{_RARE_CHARS}&ÌìÒò](?:(?<=[{_RARE_CHARS}])|(?<=&)(?={ENTITY_START[1:]})"
+    f"|(?<=[ÌìÒò])(?<={CP1258_TONE_AFTER_VOWEL}))"
+)
 # Rare characters that open no gate but the mojibake fix's, which does nothing unless the text
 # also holds its signature (a lead byte then a continuation byte).  "Ã" is also the capital
 # a with a tilde of all-caps Vietnamese (ĐÃ, NGÃ), so most texts holding one need no repair.
@@ -69,10 +74,9 @@ def _suspect_scan(style: str, *, rare: bool = True) -> re.Pattern[str]:
     # past them, since the text may still need no rare fix at all.
     return re.compile(
         f"[{TONED[1:-1]}{rare_or_spacing}]"
-        f"(?:(?<={CP1258_TONE_AFTER_VOWEL})(?P<cp1258>)|{gate_continuation(style)}(?P<tone>)"
+        f"(?:(?<=[ÌìÒò])(?<={CP1258_TONE_AFTER_VOWEL})(?P<cp1258>)|{gate_continuation(style)}(?P<tone>)"
         f"|(?<=[{rare_or_spacing}])"
-        f"(?:(?:(?<=[{_RARE_CHARS}])(?<![{_WEAK_CHARS}])|(?<=&)(?=#?[0-9A-Za-z]+;)"
-        f"|(?<={CP1258_TONE_AFTER_VOWEL}))(?P<rare>)"
+        f"(?:(?:(?<=[{_RARE_CHARS}])(?<![{_WEAK_CHARS}])|(?<=&)(?={ENTITY_START[1:]}))(?P<rare>)"
         f"|(?<=[{_WEAK_CHARS}])(?<!\\S »)(?P<weak>)"
         f"|(?:{SPACING_CHECK})(?P<spacing>)))"
     )
