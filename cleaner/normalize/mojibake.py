@@ -77,11 +77,11 @@ _LOST_BYTES = {"á»": "\x9d\x81\x8d\x8f\x90", "Ã": "\x81\x9d\x8d\xa0", "Ä": "
 # repairs spell a word, the one listed first wins (mời or mọi or mỏi; CHÍNH or CHÁNH).
 _COMMON = {
     word: rank
-    for rank, word in enumerate(
+    for rank, word in reversed(list(enumerate(  # reversed: a word listed twice keeps its first rank
         """người về nhiều điều học họ đường trường thường giờ thời trời mọi chọn đề tiền quyền
         lời mời đời chờ khỏi hỏi nhỏ bỏ ngờ đỏ cỏ giỏi bọn gọi đọc họp ngọc trọng vọng liền chiều
-        thờ giọng hỏng trọn
-        nền miền hiền niềm bền đền nghề truyền chuyền huyền phường cường lường giường vườn sườn
+        thờ giọng hỏng trọn nền miền hiền niềm bền đền nghề truyền chuyền huyền phường cường
+        lường giường vườn sườn
         cười mười lười nhờ bờ cờ ngờ rời dời mờ tờ sờ hờ lờ mọc dọc gọn lọt tọa họa thọ trọ lọ
         nọ cọ sọ chọc nhọc họng lọc cọc ngọt gọt rọi dọn thỏa khỏe hỏa tỏa tỏi mỏi thỏ tỏ mỏ
         giỏ bỏng mỏng lỏng gỏi thiền kiềm phiền tuyền mềm thềm lề bề kề hề rền tề trề kiều
@@ -90,7 +90,7 @@ _COMMON = {
         á ý quý ký lý sáng phát khách xác cách bác các đánh đáp án áo ánh ác áp
         đã đó đây được đến đi đang đưa đầu đất đảng đồng đối đổi động đội đúng độ đại đạo đà"""
         .split()
-    )
+    )))
 }
 
 
@@ -130,6 +130,10 @@ def _restore_token(token: str, before: str = "", after: str = "") -> str:
     spots = list(_LOST.finditer(token))
     if len(spots) > 3:
         return token  # no real word loses so many
+    if all(spot.group() == "Ã" for spot in spots):
+        word = unicodedata.normalize("NFC", _letters(_decoded(token)))
+        if len(word) > 1 and is_plausible(latin_reading(word)):
+            return token  # already a word: the capital Ã of ĐÃ, NGÃ in a line that is partly Unicode
     if all(len(_LOST_BYTES[spot.group()]) == 1 for spot in spots):
         return _insert(token, spots, "".join(_LOST_BYTES[spot.group()] for spot in spots))
     options: list[str] = [""]

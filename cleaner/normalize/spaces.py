@@ -72,16 +72,19 @@ _CODE = re.compile(r"[{}]|[=!<>]=|=>|&&|\|\||\w\(.*\)\s*;|</?[A-Za-z][A-Za-z0-9]
 _MARK_BEFORE_WORD = re.compile(r"(?<=[^\W\d_]) ([,;])(?=[^\W\d_])")
 _QUOTE_PAIRS = {"“": "”", "‘": "’", "«": "»"}
 _CLOSING_QUOTES = {close: mark for mark, close in _QUOTE_PAIRS.items()}
+_MOJIBAKE_LEADS = frozenset("ÂÃÄÅÆÌÍáâ")
 
 
 def _closing(match: re.Match[str]) -> str:
-    """The space before a closing bracket or quote goes, unless the quote stands alone between
-    spaces with no opening quote of its kind before it (``Trang chủ » Tin tức``)."""
+    """The space before a closing bracket or quote goes, unless the quote has no opening quote
+    of its kind before it (``Trang chủ » Tin tức``: which side it belongs to cannot be told), or
+    closing up would put ” or » right after a letter that leads a UTF-8 sequence in mojibake
+    (``Ì »`` would become ``Ì»``, which the mojibake fix then decodes on a second pass)."""
     line, at = match.string, match.end()
     mark = _CLOSING_QUOTES.get(line[at])
-    if mark is not None and (at + 1 == len(line) or line[at + 1] == " "):
+    if mark is not None:
         before = line[: match.start()]
-        if before.count(mark) <= before.count(line[at]):
+        if before.count(mark) <= before.count(line[at]) or before[-1:] in _MOJIBAKE_LEADS:
             return match.group()
     return ""
 
