@@ -44,6 +44,21 @@ _READINGS: dict[str, str] = {
     # Tifinagh: yar is a ring, yarr a ring with a dot
     "ⵔ": "o", "ⵕ": "ọo",
 }
+# Mathematical letters (𝐇 𝐚 𝓗) and full-width ones (Ｈ ａ), read as the letters their compatibility
+# decomposition names.
+_STYLED = "\U0001d400-\U0001d6a5\uff21-\uff3a\uff41-\uff5a"
+
+
+def _styled_readings() -> dict[str, str]:
+    readings = {}
+    for code in [*range(0x1D400, 0x1D6A6), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]:
+        plain = unicodedata.normalize("NFKC", chr(code))
+        if len(plain) == 1 and plain.isascii() and plain.isalpha():
+            readings[chr(code)] = plain
+    return readings
+
+
+_READINGS.update(_styled_readings())
 _GREEK = frozenset(ch for ch in _READINGS if "\u0370" <= ch <= "\u03ff")
 _ETH = "\N{LATIN CAPITAL LETTER ETH}\N{LATIN SMALL LETTER ETH}"
 # The marks Vietnamese spelling uses (five tones, circumflex, breve, horn) and the two
@@ -54,7 +69,7 @@ _DECORATION = (
     "\u1ab0-\u1aff\u20d0-\u20ff"
 )
 _DECORATIONS = re.compile(f"[{_DECORATION}]+")
-_FOREIGN_CHARS = "".join(sorted(_READINGS)) + _ETH
+_FOREIGN_CHARS = "".join(sorted(ch for ch in _READINGS if ch < "\uff00")) + _ETH + _STYLED
 #: A character that can make this fix do anything: a look-alike letter, an eth, a decoration.
 LOOKALIKE_TRIGGER = re.compile(
     f"[{_FOREIGN_CHARS}\u0370-\u03ff\u0400-\u04ff\u0500-\u052f{_DECORATION}]"
