@@ -29,8 +29,9 @@ class NormalizeOptions:
       one of the bytes Windows-1252 leaves undefined get it back when the word decides which.
     - ``legacy = "auto"``: text typed in a pre-Unicode Vietnamese font encoding. ``"auto"``
       converts a paragraph only when a confidence test finds VNI-Windows, TCVN3 (ABC), VISCII,
-      Windows-1258 read as Windows-1252, or VIQR in it; ``"vni"``, ``"tcvn3"``, ``"viscii"`` or ``"viqr"`` convert every
-      paragraph that holds that encoding's characters; ``"off"`` never converts.
+      Windows-1258 read as Windows-1252, or VIQR in it; ``"vni"``, ``"tcvn3"``, ``"viscii"``
+      or ``"viqr"`` convert every paragraph that holds that encoding's characters; ``"off"``
+      never converts.
     - ``lookalikes = True``: Icelandic ``Ð``/``ð`` starting a Vietnamese word become
       ``Đ``/``đ``; words written with letters of other scripts drawn like Latin ones (Cyrillic,
       Greek, IPA, small capitals, Armenian, Tifinagh, mathematical) or with a decorating mark
