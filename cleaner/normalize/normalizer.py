@@ -57,8 +57,10 @@ def _suspect_scan(style: str, *, rare: bool = True) -> re.Pattern[str]:
     It joins the rare-character check, the tone gate and the spacing check (two spaces in a
     row are found apart, by a literal search), and says by an empty named group which one hit.
     Each check is a character class followed by a test made only where the class matched, so
-    the engine skips ahead in C.  The tone tests come first: a toned vowel is by far the most
-    frequent stop, and there they fail after looking at the next letter and the one before.
+    the engine skips ahead in C.  The tone tests come first: a toned vowel (one that can start a
+    misplaced tone, see ``tones.TONED``) is by far the most frequent stop, and there they fail
+    after looking at the next letter and the one before; only a toned ì ò Ì Ò is first checked
+    for the Windows-1258 tone byte it may be (``HôÌ``), with a one-character test.
     With ``rare=False`` (text whose rare characters were already handled) only tones and
     spacing are looked for.
     """
