@@ -92,7 +92,9 @@ def test_tone_gate_finds_every_candidate(style: str, text: str) -> None:
     for hit in full.finditer(text):
         assert hit.start() in starts
     scan = Normalizer(NormalizeOptions(tone_style=style))._suspect
-    scanned = {m.start() for m in scan.finditer(text) if m.lastgroup == "tone"}
+    # A toned ì/ò after a vowel is reported as Windows-1258 evidence: that sends the text down
+    # the rare path, whose own tone scan is the full one, so the candidate is not missed.
+    scanned = {m.start() for m in scan.finditer(text) if m.lastgroup in ("tone", "cp1258")}
     assert starts <= scanned
 
 
@@ -100,10 +102,17 @@ def test_tone_gate_finds_every_candidate(style: str, text: str) -> None:
     "text",
     [
         pytest.param("( #hoà", id="bracket-joined-to-hashtag-reads-as-prose"),
-        pytest.param("Ì »", id="closed-up-space-reads-as-mojibake"),
     ],
 )
 @pytest.mark.xfail(strict=True, reason="known: the spacing fix runs last and can make work for earlier fixes")
 def test_known_unstable_inputs(text: str) -> None:
     once = OLD.apply(text)
+    assert OLD.apply(once) == once
+
+
+def test_lone_closing_quote_is_stable() -> None:
+    # Once known unstable: closing up "Ì »" made a pair the mojibake fix decodes.  A closing
+    # quote with no opening quote before it now keeps its space, so one pass is final.
+    once = OLD.apply("Ì »")
+    assert once == "Ì »"
     assert OLD.apply(once) == once
