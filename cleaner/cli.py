@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from cleaner import __version__
 from cleaner.batch import DEFAULT_MAX_REMOVED, Job, Outcome, fired_rules, guard, run
 from cleaner.errors import CleanerError, InputError
-from cleaner.files import decode_counted, iter_inputs
+from cleaner.files import LINE_ENDING_MODES, decode_counted, iter_inputs, same_but_line_ends
 from cleaner.loader import load_rules
 from cleaner.report import Report
 from cleaner.rules import DEFAULT_TIMEOUT, RuleSet
@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"guard: do not write a file that cleaning would empty or strip of more than this "
                         f"share of its characters, e.g. 0.95 or 95%% (default {DEFAULT_MAX_REMOVED})")
     c.add_argument("--force", action="store_true", help="write even when the guard would hold a file back")
+    c.add_argument("--line-endings", choices=LINE_ENDING_MODES, default="keep",
+                   help="line ends of written files: keep each file's own (default; a mixed file gets its "
+                        "most common, and a note says so), or write lf or crlf. With keep, a file that "
+                        "differs only in its line ends or a missing final newline is not changed; stdout "
+                        "always gets \\n")
     c.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help="stop a rule's pattern that runs longer than this on one line and fail that file, "
                         "naming the rule (catastrophic backtracking); 0 = no limit "
@@ -263,7 +268,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     job = Job(out_dir=out_dir, in_place=args.in_place, write=writes,
               diff=args.diff, explain=args.explain, to_stdout=to_stdout, encoding=encoding,
               errors=args.errors,
-              max_removed=args.max_removed, force=args.force)
+              max_removed=args.max_removed, force=args.force, line_endings=args.line_endings)
     bar = _progress(len(inputs), args.quiet)
     start = time.perf_counter()
     for o in run(rules, job, inputs, jobs=args.jobs):
@@ -304,6 +309,8 @@ def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> Non
         report.guarded += 1
         _err(o.message)
         return
+    if o.note:
+        print(f"vnclean: note: {o.note}", file=sys.stderr)
     if o.status == "changed":
         report.changed += 1
         if o.message:  # the guard would hold this file back were it written
@@ -336,7 +343,9 @@ def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> in
         return 2
     report.read = 1
     report.bytes_in = len(data)
-    changed = result.text != text
+    # As for files: with --line-endings keep, line ends and a missing final newline are no change.
+    keep = args.line_endings == "keep"
+    changed = result.text != text and not (keep and same_but_line_ends(text, result.text))
     report.changed = int(changed)
     for c in result.dropped():
         report.add_removed({c.rule: 1})
