@@ -46,6 +46,7 @@ class Job:
     max_removed: float = DEFAULT_MAX_REMOVED
     force: bool = False
     line_endings: str = "keep"  # keep each file's style, or write lf / crlf (files.restyle)
+    explain_fixes: bool = True  # with explain: list the normalization fixes too (not with --explain-rules)
 
 
 @dataclass
@@ -109,7 +110,7 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
     size = len(original.encode("utf-8"))
     try:
         # Per-rule counts come from the rules' changes; normalization is itemized only for --explain.
-        result = rules.explain(original, fixes=job.explain)
+        result = rules.explain(original, fixes=job.explain and job.explain_fixes)
     except CleanerError as exc:
         return Outcome(name, "failed", f"{name}: {exc}", bytes_in=size)
     removed: dict[str, int] = {}

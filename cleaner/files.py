@@ -213,9 +213,12 @@ def iter_inputs(paths: list[str], pattern: str = "*.txt",
     Folder symlinks are not followed, so a symlink loop cannot trap the walk. Folders in ``exclude``
     (the ``-o`` folder when it lies inside an input folder) are not entered, so output is never read
     back as input. Problems (a missing path, a broken link, an unreadable folder, a named pipe) are
-    yielded as ``InputError`` so the caller reports them and goes on.
+    yielded as ``InputError`` so the caller reports them and goes on. A file named twice (a folder given
+    twice, or a file and its folder) is yielded once, where it first comes: compared by real path and
+    its place below ``-o``, so a link to a file under another name still gets its own output.
     """
     skip = {os.path.realpath(x) for x in exclude}
+    seen: set[tuple[str, Path]] = set()
     for raw in paths:
         p = Path(raw)
         try:
@@ -224,9 +227,18 @@ def iter_inputs(paths: list[str], pattern: str = "*.txt",
             yield _missing(p, exc)
             continue
         if stat.S_ISDIR(mode):
-            yield from _walk(p, pattern, skip)
+            for item in _walk(p, pattern, skip):
+                if isinstance(item, Input):
+                    key = (os.path.realpath(item.path), item.relative)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                yield item
         elif stat.S_ISREG(mode):
-            yield Input(p, Path(p.name))
+            key = (os.path.realpath(p), Path(p.name))
+            if key not in seen:
+                seen.add(key)
+                yield Input(p, key[1])
         else:
             yield InputError(f"{p}: not a regular file ({_kind(mode)}), skipped; give a text file or a "
                              "folder", path=str(p))
