@@ -11,7 +11,14 @@ from itertools import islice
 from pathlib import Path
 
 from cleaner.errors import CleanerError, InputError
-from cleaner.files import BinaryFileError, read_decoded, unified_diff, write_atomic
+from cleaner.files import (
+    BinaryFileError,
+    read_decoded,
+    restyle,
+    same_but_line_ends,
+    unified_diff,
+    write_atomic,
+)
 from cleaner.report import Change
 from cleaner.rules import RuleSet
 
@@ -38,6 +45,8 @@ class Job:
     errors: str = "strict"
     max_removed: float = DEFAULT_MAX_REMOVED
     force: bool = False
+    line_endings: str = "keep"  # keep each file's style, or write lf / crlf (files.restyle)
+    explain_fixes: bool = True  # with explain: list the normalization fixes too (not with --explain-rules)
 
 
 @dataclass
@@ -53,6 +62,7 @@ class Outcome:
     diff: str = ""
     changes: tuple[Change, ...] = ()
     replaced: int = 0  # bad byte sequences read as U+FFFD (--errors replace)
+    note: str = ""  # a choice made while writing (the line endings of a mixed file)
 
 
 def guard(before: str, after: str, max_removed: float) -> str | None:
@@ -100,7 +110,7 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
     size = len(original.encode("utf-8"))
     try:
         # Per-rule counts come from the rules' changes; normalization is itemized only for --explain.
-        result = rules.explain(original, fixes=job.explain)
+        result = rules.explain(original, fixes=job.explain and job.explain_fixes)
     except CleanerError as exc:
         return Outcome(name, "failed", f"{name}: {exc}", bytes_in=size)
     removed: dict[str, int] = {}
@@ -108,7 +118,15 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
         if c.action == "drop":
             removed[c.rule] = removed.get(c.rule, 0) + 1
     cleaned = result.text
-    changed = cleaned != original
+    # With "keep", a file that differs from its cleaned text only in its line ends (CRLF, or no final
+    # newline) is not changed: rewriting it would touch every line of a Windows checkout for nothing.
+    if job.line_endings == "keep":
+        changed = not same_but_line_ends(original, cleaned)
+    note = ""
+    if not job.to_stdout:  # stdout is a text stream: its line ends are the platform's
+        cleaned, note = restyle(original, cleaned, job.line_endings)
+    if job.line_endings != "keep":
+        changed = cleaned != original
     out = Outcome(name, "changed" if changed else "unchanged", bytes_in=size, removed=removed,
                   changes=result.changes if job.explain else (), replaced=replaced)
     if job.diff and changed:
@@ -131,6 +149,8 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
         return out
     if not writes or (job.in_place and not changed):
         return out  # nothing to write; an unchanged file is not touched, so its mtime stays
+    if note:
+        out.note = f"{name}: {note}"
     try:
         if job.out_dir is not None:
             target = job.out_dir / relative

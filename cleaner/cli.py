@@ -17,9 +17,9 @@ from typing import Any, TextIO
 from cleaner import __version__
 from cleaner.batch import DEFAULT_MAX_REMOVED, Job, Outcome, fired_rules, guard, run
 from cleaner.errors import CleanerError, InputError
-from cleaner.files import decode_counted, iter_inputs
+from cleaner.files import LINE_ENDING_MODES, decode_counted, iter_inputs, same_but_line_ends
 from cleaner.loader import load_rules
-from cleaner.report import Report
+from cleaner.report import Change, Report
 from cleaner.rules import DEFAULT_TIMEOUT, RuleSet
 
 EPILOG = """\
@@ -97,7 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write nothing; list files that would change, exit 1 if any (combines with --diff)")
     c.add_argument("--diff", action="store_true", help="write nothing; print a unified diff of each change")
     c.add_argument("--explain", action="store_true",
-                   help="print, per file, each removed or changed line with its line number and rule id")
+                   help="print, per file, each removed or changed line with its line number and rule id "
+                        "(alone it writes nothing; with -o or --in-place the files are written too)")
+    c.add_argument("--explain-rules", action="store_true",
+                   help="--explain, listing only the rules' removals and edits (the normalize.* fixes are "
+                        "applied but not listed)")
     _rules_args(c)
     c.add_argument("--glob", default="*.txt", metavar="PATTERN",
                    help="files to take from folders (default: *.txt)")
@@ -117,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"guard: do not write a file that cleaning would empty or strip of more than this "
                         f"share of its characters, e.g. 0.95 or 95%% (default {DEFAULT_MAX_REMOVED})")
     c.add_argument("--force", action="store_true", help="write even when the guard would hold a file back")
+    c.add_argument("--line-endings", choices=LINE_ENDING_MODES, default="keep",
+                   help="line ends of written files: keep each file's own (default; a mixed file gets its "
+                        "most common, and a note says so), or write lf or crlf. With keep, a file that "
+                        "differs only in its line ends or a missing final newline is not changed; stdout "
+                        "always gets \\n")
     c.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help="stop a rule's pattern that runs longer than this on one line and fail that file, "
                         "naming the rule (catastrophic backtracking); 0 = no limit "
@@ -203,13 +212,19 @@ def _err(msg: str) -> None:
     print(f"vnclean: error: {msg}", file=sys.stderr)
 
 
-def _print_explain(o: Outcome, stream: TextIO) -> None:
-    print(f"== {o.path}", file=stream)
-    for c in o.changes:
+def _print_explain(name: str, changes: Sequence[Change], args: argparse.Namespace, stream: TextIO) -> None:
+    """``--explain``'s block for one input; ``--explain-rules`` leaves out the normalization fixes."""
+    if args.explain_rules:
+        changes = [c for c in changes if not c.rule.startswith("normalize.")]
+    if not changes:
+        return
+    print(f"== {name}", file=stream)
+    for c in changes:
         print(c.describe(), file=stream)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    args.explain = args.explain or args.explain_rules
     rules = _load(args)
     encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
     if args.check or args.diff:
@@ -263,7 +278,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     job = Job(out_dir=out_dir, in_place=args.in_place, write=writes,
               diff=args.diff, explain=args.explain, to_stdout=to_stdout, encoding=encoding,
               errors=args.errors,
-              max_removed=args.max_removed, force=args.force)
+              max_removed=args.max_removed, force=args.force, line_endings=args.line_endings,
+              explain_fixes=not args.explain_rules)
     bar = _progress(len(inputs), args.quiet)
     start = time.perf_counter()
     for o in run(rules, job, inputs, jobs=args.jobs):
@@ -304,6 +320,8 @@ def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> Non
         report.guarded += 1
         _err(o.message)
         return
+    if o.note:
+        print(f"vnclean: note: {o.note}", file=sys.stderr)
     if o.status == "changed":
         report.changed += 1
         if o.message:  # the guard would hold this file back were it written
@@ -313,7 +331,7 @@ def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> Non
         elif args.check:
             print(f"would change: {o.path}")
     if args.explain and o.changes:
-        _print_explain(o, sys.stdout)
+        _print_explain(o.path, o.changes, args, sys.stdout)
     if o.diff:
         sys.stdout.write(o.diff)
     if o.text is not None:
@@ -336,14 +354,14 @@ def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> in
         return 2
     report.read = 1
     report.bytes_in = len(data)
-    changed = result.text != text
+    # As for files: with --line-endings keep, line ends and a missing final newline are no change.
+    keep = args.line_endings == "keep"
+    changed = result.text != text and not (keep and same_but_line_ends(text, result.text))
     report.changed = int(changed)
     for c in result.dropped():
         report.add_removed({c.rule: 1})
     if args.explain:
-        print("== <stdin>")
-        for c in result.changes:
-            print(c.describe())
+        _print_explain("<stdin>", result.changes, args, sys.stdout)
     if args.diff and changed:
         from cleaner.files import unified_diff
 
@@ -446,9 +464,7 @@ def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report
             if len(problems) < REPORT_MAX_PROBLEMS:
                 problems.append({"line": rec.line, "status": rec.status, "message": rec.message})
         if args.explain and rec.changes:
-            print(f"== {name}:{rec.line}")
-            for c in rec.changes:
-                print(c.describe())
+            _print_explain(f"{name}:{rec.line}", rec.changes, args, sys.stdout)
         if out is not None and rec.output is not None:
             out.write(encode_line(rec))
     if out is not None:
@@ -555,7 +571,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
     import dataclasses
 
     from cleaner.files import write_atomic
-    from cleaner.learn import DEFAULT_EXCLUDE, LearnOptions, iter_documents, learn
+    from cleaner.learn import DEFAULT_EXCLUDE, LearnOptions, SkippedRecord, iter_documents, learn
 
     out = Path(args.output) if args.output else None
     if out is not None and out.is_dir():
@@ -565,12 +581,17 @@ def cmd_learn(args: argparse.Namespace) -> int:
                                   max_article_hits=args.max_article_hits,
                                   include_covered=args.include_covered, sample_docs=args.sample_docs)
     base = load_rules(*(args.rules or ["vn-news"]))
-    failed = 0
+    failed = skipped = 0
 
     def texts() -> Any:
-        nonlocal failed
+        nonlocal failed, skipped
         for doc in iter_documents(args.paths, glob=args.glob, exclude=args.exclude or DEFAULT_EXCLUDE,
                                   text_field=args.text_field):
+            if isinstance(doc, SkippedRecord):  # as `clean` passes such a record through: a warning
+                skipped += 1
+                if skipped <= JSONL_WARNINGS:
+                    print(f"vnclean: warning: {doc}", file=sys.stderr)
+                continue
             if isinstance(doc, InputError):
                 failed += 1
                 _err(str(doc))
@@ -579,6 +600,9 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     learned = learn(texts(), base=base, options=options)
+    if skipped > JSONL_WARNINGS:
+        print(f"vnclean: warning: {skipped - JSONL_WARNINGS} more records skipped for the same reasons",
+              file=sys.stderr)
     if args.explain:
         for c in learned.accepted:
             print(f"proposed  {c.kind:<5} {c.docs:>6} docs ({c.share:.1%})  {c.samples[0][:90]}")

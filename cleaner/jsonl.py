@@ -109,9 +109,8 @@ def _clean_one(rules: RuleSet, raw: str | bytes, line: int, s: _Settings) -> Rec
                         f"not a JSON object but a {type(obj).__name__}; the record is {_fate(s)}")
     value = obj.get(s.text_field)
     if not isinstance(value, str):
-        what = "is missing" if s.text_field not in obj else f"is not a string ({_json_type(value)})"
         return _problem(s, line, "bad", text_line, size,
-                        f"field '{s.text_field}' {what}; the record is {_fate(s)} "
+                        f"{field_problem(obj, s.text_field)}; the record is {_fate(s)} "
                         "(choose the field with --text-field)")
     try:
         if s.explain:
@@ -134,6 +133,20 @@ def _problem(s: _Settings, line: int, status: str, text_line: str, size: int, me
 
 def _fate(s: _Settings) -> str:
     return "dropped (--drop-bad-records)" if s.drop_bad_records else "passed through unchanged"
+
+
+def field_problem(obj: dict[str, object], field: str) -> str:
+    """Why a record's text field holds no text to clean: missing, null, or not a string (``clean`` and
+    ``learn`` say it alike).
+
+    >>> field_problem({"text": None}, "text"), field_problem({}, "text"), field_problem({"text": 1}, "text")
+    ("field 'text' is null", "field 'text' is missing", "field 'text' is not a string (a number)")
+    """
+    if field not in obj:
+        return f"field '{field}' is missing"
+    if obj[field] is None:
+        return f"field '{field}' is null"
+    return f"field '{field}' is not a string ({_json_type(obj[field])})"
 
 
 def _json_type(value: object) -> str:

@@ -1,6 +1,6 @@
 """PySpark: clean a DataFrame's text column, with the rule set compiled once per Python worker.
 
-Needs the ``spark`` extra (``pip install 'vn-cleaner[spark]'``: pyspark, pandas, pyarrow).
+Needs the ``spark`` extra (from a clone, ``pip install '.[spark]'``: pyspark, pandas < 3, pyarrow).
 """
 
 from __future__ import annotations

@@ -131,15 +131,27 @@ def test_in_place_refuses_stdin(run_cli):
 # -- line endings -------------------------------------------------------------------------------------------
 
 
-def test_crlf_file_is_rewritten_with_lf(tmp_path, run_cli, rules):
-    """CRLF (and lone CR) line ends become LF: the output form is LF and a final newline, whatever came in."""
+def test_crlf_file_is_rewritten_with_lf_when_asked(tmp_path, run_cli, rules):
+    """--line-endings lf normalizes: CRLF line ends become LF, with a final newline."""
     clean_text = rules.clean(DIRTY_SEED.read_text(encoding="utf-8"))
     crlf = tmp_path / "crlf.txt"
     crlf.write_bytes(clean_text.replace("\n", "\r\n").encode("utf-8"))  # clean but for its line ends
-    code, out, _ = run_cli("clean", "--in-place", crlf)
+    code, out, _ = run_cli("clean", "--in-place", "--line-endings", "lf", crlf)
     assert (code, out) == (1, f"Fixing {crlf}\n")
     assert crlf.read_bytes() == clean_text.encode("utf-8")
     assert b"\r" not in crlf.read_bytes()
+
+
+def test_clean_crlf_file_is_left_alone_by_default(tmp_path, run_cli, rules):
+    """The default, --line-endings keep: a file clean but for its CRLF line ends is not changed."""
+    crlf = _clean(tmp_path, rules)
+    crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))
+    os.utime(crlf, ns=(OLD_MTIME_NS, OLD_MTIME_NS))
+    before = _snapshot(crlf)
+    code, out, err = run_cli("clean", "--in-place", crlf)
+    assert (code, out) == (0, ""), err
+    assert "1 file read, 0 changed" in err
+    assert _snapshot(crlf) == before
 
 
 def test_crlf_dirty_file_cleans_like_the_lf_one(tmp_path, run_cli, rules):
@@ -149,11 +161,30 @@ def test_crlf_dirty_file_cleans_like_the_lf_one(tmp_path, run_cli, rules):
     assert crlf.read_text(encoding="utf-8") == rules.clean(DIRTY_SEED.read_text(encoding="utf-8"))
 
 
-def test_missing_final_newline_is_added(tmp_path, run_cli):
+def test_missing_final_newline_alone_is_no_change(tmp_path, run_cli):
+    """With --line-endings keep a file whose only difference is its final newline is not changed."""
+    p = tmp_path / "a.txt"
+    p.write_text("Hà Nội mưa to.\nĐường phố ngập.", encoding="utf-8")
+    before = _snapshot(p)
+    code, out, err = run_cli("clean", "--in-place", p)
+    assert (code, out) == (0, ""), err
+    assert _snapshot(p) == before
+    assert run_cli("clean", "--check", p)[0] == 0
+
+
+def test_missing_final_newline_is_added_with_line_endings_lf(tmp_path, run_cli):
     p = tmp_path / "a.txt"
     p.write_text("Hà Nội mưa to.", encoding="utf-8")
+    assert run_cli("clean", "--in-place", "--line-endings", "lf", p)[0] == 1
+    assert p.read_bytes() == "Hà Nội mưa to.\n".encode()
+
+
+def test_changed_file_without_final_newline_gets_one(tmp_path, run_cli):
+    """A file that is rewritten is written in the output form: one paragraph per line, each ended."""
+    p = tmp_path / "a.txt"
+    p.write_text("icon facebook\nHà Nội mưa to.", encoding="utf-8")
     assert run_cli("clean", "--in-place", p)[0] == 1
-    assert p.read_text(encoding="utf-8") == "Hà Nội mưa to.\n"
+    assert p.read_bytes() == "Hà Nội mưa to.\n".encode()
 
 
 # -- the guard ----------------------------------------------------------------------------------------------

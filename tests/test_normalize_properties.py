@@ -51,8 +51,9 @@ def test_new_then_old_equals_old(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=80))
 def test_ascii_input_changes_only_in_whitespace(text: str) -> None:
-    # VIQR is ASCII; turn it off so plain ASCII is only subject to the spacing rules.
-    out = Normalizer(NormalizeOptions(legacy="off")).apply(text)
+    # VIQR and HTML entities ("&ap;" is ≈) are ASCII; with both off, plain ASCII is only subject to the
+    # spacing rules.
+    out = Normalizer(NormalizeOptions(legacy="off", entities=False)).apply(text)
     assert out.replace(" ", "") == text.replace(" ", "")
 
 

@@ -79,3 +79,17 @@ def test_a_column_that_is_not_text_is_refused(spark):
         clean_column(df, "n")
     with pytest.raises(ValueError, match="no column 'text'"):
         clean_column(df, "text")
+
+
+def test_a_site_file_extending_vn_news_combines_as_the_readme_shows(spark, tmp_path, monkeypatch):
+    from cleaner.spark import clean_column
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my-site.yaml").write_text(
+        "extends: vn-news\nrules:\n  - id: my-site-promo\n    why: the app banner\n"
+        "    pattern: '^Đọc báo my-site trên điện thoại'\n", encoding="utf-8")
+    text = "icon facebook\nHà Nội mưa to suốt đêm qua.\nĐọc báo my-site trên điện thoại\n"
+    df = spark.createDataFrame([(text,)], "text string")
+    got = [r["text"] for r in clean_column(df, "text", rules=("vn-news", "my-site.yaml")).collect()]
+    assert got == ["Hà Nội mưa to suốt đêm qua.\n"]
+    assert got == [load_rules("my-site.yaml").clean(text)]

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cleaner.learn.corpus import DEFAULT_EXCLUDE, Document, iter_documents
+from cleaner.learn.corpus import DEFAULT_EXCLUDE, Document, SkippedRecord, iter_documents
 from cleaner.learn.counter import Counts
 from cleaner.learn.propose import Candidate, LearnOptions, Rejection, build_rules, select
 from cleaner.loader import load_rules
@@ -20,7 +20,7 @@ from cleaner.normalize import Normalizer
 from cleaner.rules import Rule, RuleSet
 
 __all__ = ["DEFAULT_EXCLUDE", "Candidate", "Document", "LearnOptions", "Learned", "Rejection",
-           "iter_documents", "learn"]
+           "SkippedRecord", "iter_documents", "learn"]
 
 
 @dataclass(frozen=True)
