@@ -228,6 +228,7 @@ _ZONE_WORDS = {
     "before_title": "above the title", "header": "between the title and the body",
     "before_body": "above the first body paragraph", "after_body": "after the last body paragraph",
     "outside_body": "outside the body", "body": "inside the body", "title": "the title",
+    "list": "in a list the story introduces", "not_list": "not in a list the story introduces",
 }
 _SHAPE_WORDS = {
     "sentence": "a sentence", "not_sentence": "not a sentence", "headline": "headline-shaped",

@@ -29,13 +29,21 @@ _MENU_MARK = regex.compile(r"[|•·▪►]|\s{3}| / ")
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:[.'’-][\p{L}\p{N}]+)*")
 #: A headline starts like a sentence: a capital, a digit or an opening quote.
 _STARTS_LIKE_TITLE = regex.compile(r"^[\s\"'“‘«(\[]*[\p{Lu}\p{N}]")
+_NUMBERED = regex.compile(r"^\s*(?:\d{1,2}[.)]|[a-zđ]\))\s")
+#: A line of a live report or a results table: a time, a minute, or a score opens or fills it.
+_ENTRY = regex.compile(r"^\s*(?:\d{1,2}\s*[:h]\s*\d{2}\b|(?:phút|hiệp|vòng|ngày)\s+\d+\b)"
+                       r"|\s\d{1,2}\s*[-–]\s*\d{1,2}(?:\s|$)",
+                       regex.IGNORECASE)
+#: A closing formula ends a story without a full stop: "Chúc các bạn thành công", "Cảm ơn chị!".
+_CLOSING = regex.compile(r"^\s*(?:chúc|xin chúc|cảm ơn|xin cảm ơn|trân trọng|thân ái)\b", regex.IGNORECASE)
 #: The bullet a scraper puts in front of a list item or a menu entry.
 _BULLET = regex.compile(r"^\s*(?:[•·▪►▸●○■□◦‣⁃\-–+*]|\d{1,2}[.)]|[a-zđ]\))\s")
 
 #: Shapes a rule can ask for with ``shape:``.
 SHAPES = ("sentence", "headline", "menu", "short", "not_sentence", "paragraph")
 #: Zones a rule can ask for with ``zone:``.
-ZONES = ("before_title", "header", "before_body", "after_body", "outside_body", "body", "title")
+ZONES = ("before_title", "header", "before_body", "after_body", "outside_body", "body", "title", "list",
+         "not_list")
 
 #: Body paragraphs have at least this many words; shorter sentences are captions, labels or quotes.
 PARAGRAPH_WORDS = 10
@@ -60,6 +68,8 @@ class Shape:
     introduces: bool = False  # ends with a colon: a list or a quote follows
     quoted: bool = False  # ends with a closing quotation mark
     speaker: bool = False  # "Name - role" or "Name, role": who said the quote above
+    numbered: bool = False  # "1. ...", "a) ...": a step of a list, not a menu's bullet
+    entry: bool = False  # an entry of a timeline, a match report or a results table ("08:30 ...", "2-1")
 
     @property
     def paragraph(self) -> bool:
@@ -95,6 +105,7 @@ def shape_of(line: str) -> Shape:
     """
     text = line.strip()
     bulleted = _BULLET.match(text) is not None
+    numbered = bulleted and _NUMBERED.match(text) is not None
     if bulleted:
         text = _BULLET.sub("", text, count=1)
     lowered = text.lower()
@@ -125,13 +136,20 @@ def shape_of(line: str) -> Shape:
         # A headline is mostly words: "Thứ tư, 22/10/2025, 19:25" is a date, whatever its first letter.
         wordy = sum(1 for w in words if not w[0].isdigit()) >= 0.6 * n
         titled = wordy and _STARTS_LIKE_TITLE.match(text) is not None
+    # A timeline or a results row is a list of the story, not a headline, whatever its length.
+    entry = (numbered or _ENTRY.search(text) is not None) and not sentence
+    # A closing formula with no full stop is still how a story ends.
+    if not sentence and n >= 2 and has_lower and _CLOSING.match(text) is not None and not bulleted:
+        sentence = True
+        titled = False
+    titled = titled and not entry
     # A line in capitals is a section label ("TIN LIÊN QUAN") as often as a title: only the title search
     # takes it.
     headline = titled and has_lower
     quoted = text.rstrip(" .").endswith(("”", '"', "»"))
     speaker = headline and n <= 20 and (" - " in text or " – " in text or ", " in text)
     return Shape(n, sentence, headline, menu, share, bulleted, titled and not bulleted, last == ":", quoted,
-                 speaker)
+                 speaker, numbered, entry)
 
 
 def _score(s: Shape) -> float:
@@ -154,6 +172,7 @@ class Layout:
     start: int  # first body line
     end: int  # last body line
     title: int | None  # the headline above the body, when there is one
+    listed: frozenset[int] = frozenset()  # lines of a list or a poem that a line ending in ":" introduces
 
     def zone_of(self, pos: int) -> str:
         """The zone of the kept line at ``pos``: ``title``, ``before_title``, ``header`` (between the title
@@ -166,13 +185,17 @@ class Layout:
             return "header"
         if pos > self.end:
             return "after_body"
-        return "body"
+        return "list" if pos in self.listed else "body"
 
 
 def in_zone(zone: str, name: str) -> bool:
     """Whether a line in ``zone`` (from ``Layout.zone_of``) belongs to the zone a rule names."""
     if name == zone:
         return True
+    if name == "body":
+        return zone == "list"  # a list the story introduces is part of its body
+    if name == "not_list":
+        return zone != "list"
     if name == "before_body":
         return zone in ("before_title", "header")
     if name == "outside_body":
@@ -187,12 +210,15 @@ def find_layout(shapes: list[Shape]) -> Layout | None:
     """The body: the stretch of lines where paragraphs outweigh chrome most (a maximum-sum run), and the
     title just above it. ``None`` when the text has no paragraph at all (a list, a menu, a caption).
     """
+    listed = _introduced(shapes)
     best, best_lo, best_hi = 0.0, -1, -1
     run, lo = 0.0, 0
     for i, s in enumerate(shapes):
         if run <= 0:
             run, lo = 0.0, i
-        run += _score(s)
+        # Lines that a "...:" line introduces, and the entries of a timeline or results table, count for
+        # nothing either way: the story goes on through them.
+        run += 0.0 if i in listed or s.entry else _score(s)
         if run > best:
             best, best_lo, best_hi = run, lo, i
     if best_lo < 0 or not any(s.paragraph for s in shapes[best_lo:best_hi + 1]):
@@ -203,13 +229,7 @@ def find_layout(shapes: list[Shape]) -> Layout | None:
         best_lo += 1
     while best_hi > best_lo and not shapes[best_hi].sentence:
         best_hi -= 1
-    # A quote that closes the story is signed on the next line ("Cô Lê Ngọc Diệp - Trưởng phòng ...").
-    if shapes[best_hi].quoted and best_hi + 1 < len(shapes) and shapes[best_hi + 1].speaker:
-        best_hi += 1
-    # A paragraph that ends with a colon introduces what follows: a list of short items is still the story.
-    elif shapes[best_hi].introduces:
-        while best_hi + 1 < len(shapes) and _list_item(shapes[best_hi + 1]):
-            best_hi += 1
+    best_hi = _extend_end(shapes, best_hi, listed)
     # A related box or a share bar often stands between the sapo and the rest of the body: a paragraph a
     # few lines above the run belongs to it.
     pos = best_lo - 1
@@ -222,12 +242,69 @@ def find_layout(shapes: list[Shape]) -> Layout | None:
         if shapes[pos].titled:
             title = pos
             break
-    return Layout(best_lo, best_hi, title)
+    return Layout(best_lo, best_hi, title, frozenset(i for i in listed if best_lo <= i <= best_hi))
+
+
+#: At most this many lines stand in a list or a poem after a line ending in ":".
+LIST_LINES = 16
+#: A paragraph at most this many lines under the body, past lines that carry no mark of page chrome,
+#: still ends the body (the story goes on after a list of short items).
+END_GAP = 6
+#: The mean length in words of a list's items, at most (related headlines run 12-20 words).
+LIST_ITEM_WORDS = 11
+
+
+def _introduced(shapes: list[Shape]) -> set[int]:
+    """Lines that a line ending in ":" introduces: the short, unclosed lines under it (items, verses)."""
+    out: set[int] = set()
+    for i, s in enumerate(shapes):
+        if not s.introduces:
+            continue
+        j = i + 1
+        while j < len(shapes) and j - i <= LIST_LINES and _list_item(shapes[j]):
+            out.add(j)
+            j += 1
+    return out
 
 
 def _list_item(s: Shape) -> bool:
-    """A line that is an item of a list: bulleted or numbered, and not a menu row."""
-    return s.words > 0 and not s.menu and s.bulleted
+    """A line that can be an item of a list or a verse: not a menu row, not a paragraph, a few words."""
+    return not s.menu and not s.paragraph and (s.bulleted or 3 <= s.words <= 25)
+
+
+def _soft(s: Shape) -> bool:
+    """A line with no mark of page chrome: not a menu row, not a bullet (a number is a step), not a label."""
+    return not s.menu and (not s.bulleted or s.numbered) and s.words >= 3
+
+
+def _extend_end(shapes: list[Shape], hi: int, listed: set[int]) -> int:
+    """Carry the body's end past what still belongs to the story (see ``find_layout``)."""
+    while True:
+        nxt = hi + 1
+        if nxt >= len(shapes):
+            return hi
+        s = shapes[nxt]
+        if nxt in listed:  # the list that the last line introduced
+            hi = nxt
+            continue
+        if shapes[hi].quoted and s.speaker:  # a quote that closes the story is signed on the next line
+            hi = nxt
+            continue
+        # A sentence a few lines down, past short items with no mark of chrome (a list, a results table,
+        # an intertitle), is the story going on. Related headlines are longer than a list's items: past
+        # lines of more than LIST_ITEM_WORDS words on average the body does not go.
+        gap = nxt
+        while gap < len(shapes) and gap - hi <= END_GAP and not shapes[gap].sentence and _soft(shapes[gap]):
+            gap += 1
+        items = shapes[nxt:gap]
+        if (gap < len(shapes) and gap - hi <= END_GAP + 1 and shapes[gap].sentence
+                and not shapes[gap].bulleted
+                and (not items or sum(t.words for t in items) <= LIST_ITEM_WORDS * len(items))):
+            hi = gap
+            continue
+        if s.sentence and not s.bulleted and nxt == len(shapes) - 1:
+            return nxt
+        return hi
 
 
 def run_lengths(flags: list[bool]) -> list[int]:

@@ -17,7 +17,8 @@ P3 = "Theo người dân địa phương, đoạn đèo này thường có sươ
 TITLE = "Xe khách lật trên đèo Bảo Lộc, nhiều người bị thương"
 MENU = ["Trang chủ", "Thời sự", "  • Giao thông", "  • Đô thị", "Đăng nhập"]
 RELATED = ["Giá vàng hôm nay tăng mạnh ở mọi thị trường trong nước",
-           "Hà Nội mưa lớn, nhiều tuyến phố ngập sâu trong đêm", "Bão số 3 đổ bộ vào các tỉnh miền Trung"]
+           "Hà Nội mưa lớn, nhiều tuyến phố ngập sâu trong đêm", "Bão số 3 đổ bộ vào các tỉnh miền Trung",
+           "Xe khách lật trên đèo, hai mươi người bị thương nhẹ"]
 FOOTER = ["Rao vặt", "Cần bán căn hộ hai phòng ngủ gần trung tâm",
           "Thời sự | Thế giới | Kinh doanh | Giải trí"]
 
@@ -75,7 +76,7 @@ def test_sapo_above_a_related_box_starts_the_body() -> None:
 def test_a_list_after_a_colon_and_a_signed_quote_end_the_body() -> None:
     intro = "Sở Giáo dục vừa công bố danh sách các trường được tuyển sinh bổ sung năm nay, gồm:"
     zones = _zones([P1, intro, "- Trường THPT Nguyễn Du", "- Trường THPT Lê Lợi", "Tin mới"])
-    assert zones == ["body"] * 4 + ["after_body"]
+    assert zones == ["body", "body", "list", "list", "after_body"]  # a list is part of the body
     quote = "“Chúng tôi sẽ làm rõ trách nhiệm của từng cá nhân, tập thể liên quan trong vụ việc này”."
     zones = _zones([P1, quote, "Ông Nguyễn Văn A - Giám đốc Sở Giao thông vận tải", "Tin mới"])
     assert zones == ["body"] * 3 + ["after_body"]
@@ -113,7 +114,8 @@ def test_explain_says_why_a_structure_rule_took_a_line() -> None:
     inside = load_rules("vn-news").explain(text)
     related = next(c for c in inside.changes if c.line == 4)
     assert related.rule == "headline-run"
-    assert related.reason == "headline-shaped, in a run of 3 or more such lines"
+    assert related.reason == ("not in a list the story introduces, headline-shaped, "
+                              "in a run of 4 or more such lines")
     assert by_line[len(MENU) + 6 + len(RELATED) + 3].rule == "section-list"  # a word rule has no reason
     assert by_line[len(MENU) + 6 + len(RELATED) + 3].reason is None
 
@@ -184,3 +186,21 @@ def test_bad_structure_values_are_one_line_errors(tmp_path: Path, key: str, valu
     with pytest.raises(RuleError) as exc:
         load_rules(path)
     assert message in str(exc.value) and "site.yaml:4" in str(exc.value)
+
+
+# -- hand-written cases: article text that must survive, and pages of sites no rule names ---------------
+
+CASES = Path(__file__).resolve().parent / "structure_cases"
+
+
+@pytest.mark.parametrize("path", sorted((CASES / "articles").glob("*.txt")), ids=lambda p: p.stem)
+def test_article_text_in_every_shape_loses_no_line(path: Path) -> None:
+    changes = load_rules("vn-news").explain(path.read_text(encoding="utf-8")).changes
+    assert [(c.line, c.rule, c.before) for c in changes if not c.rule.startswith("normalize.")] == []
+
+
+@pytest.mark.parametrize("path", sorted(p for p in (CASES / "pages").glob("*.txt")
+                                        if not p.name.endswith(".gold.txt")), ids=lambda p: p.stem)
+def test_pages_of_unseen_sites_come_out_as_their_gold(path: Path) -> None:
+    gold = path.with_name(path.stem + ".gold.txt").read_text(encoding="utf-8")
+    assert load_rules("vn-news").clean(path.read_text(encoding="utf-8")) == gold
