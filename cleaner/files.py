@@ -38,6 +38,12 @@ class Decoded(NamedTuple):
 _BINARY_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04",
                       b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"RIFF", b"\x7fELF")
 _REPLACE_COUNTING = "vnclean-replace"
+
+
+def is_binary(head: bytes) -> bool:
+    """The first bytes of a file hold NUL bytes or an image/archive signature: not text."""
+    return b"\x00" in head or head.startswith(_BINARY_SIGNATURES)
+
 _replaced = threading.local()
 
 

@@ -13,6 +13,7 @@ import regex
 import yaml
 
 from cleaner.errors import RuleError
+from cleaner.markup import MARKUP_KEYS, parse_conditions
 from cleaner.normalize import NormalizeOptions
 from cleaner.rules import ACTIONS, DEFAULT_TIMEOUT, MATCH_MODES, Examples, Rule, RuleSet
 
@@ -27,6 +28,7 @@ RULE_KEYS: dict[str, type | tuple[type, ...]] = {
     "outside_body": int,
     "inside": bool, "not_first": int, "max_share": (float, int),
     "examples": dict,
+    **MARKUP_KEYS,
 }
 _ID = regex.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _NEEDS_PATTERN = ("drop", "strip", "replace", "block")
@@ -243,6 +245,7 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
     after = (after,) if isinstance(after, str) else tuple(after)
     if not all(isinstance(a, str) for a in after):
         raise err("'after' must be a rule id or a list of rule ids", "after")
+    markup = parse_conditions(raw, err)
     examples = _parse_examples(raw["examples"], err) if "examples" in raw else Examples()
     if require_examples and not (examples.change and examples.keep):
         raise err("shipped rules need 'examples' with both 'change' and 'keep' lines")
@@ -257,7 +260,7 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
         ignore_match=raw.get("ignore_match", False), until_longer=raw.get("until_longer"),
         outside_body=raw.get("outside_body"),
         inside=raw.get("inside", False),
-        not_first=raw.get("not_first"), max_share=raw.get("max_share"), examples=examples,
+        not_first=raw.get("not_first"), max_share=raw.get("max_share"), markup=markup, examples=examples,
         source=source, line=line,
     )
     try:
