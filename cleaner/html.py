@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import codecs
 import functools
+import os
 from dataclasses import dataclass
 from typing import Any
 
 from cleaner.errors import InputError
-from cleaner.files import BINARY_SNIFF, BinaryFileError, Decoded, decode_counted, is_binary
+from cleaner.files import BINARY_SNIFF, BinaryFileError, Decoded, decode_counted, is_binary, read_bytes
 from cleaner.markup import LineFacts
 
 #: Elements whose content a browser does not render as text (or that a scrape of the text never holds).
@@ -65,6 +66,7 @@ class HtmlDocument:
     lines: tuple[str, ...]
     facts: tuple[LineFacts, ...]
     replaced: int = 0  # undecodable byte sequences read as U+FFFD
+    size: int = 0  # bytes of the page as read
 
     @property
     def text(self) -> str:
@@ -309,7 +311,14 @@ def read_html(html: str | bytes, name: str = "<html>", *, encoding: str | None =
     facts = tuple(LineFacts(tags=c.tags, link_density=round(ld, 3), class_words=c.words,
                             in_main=main is not None and _within(c, main))
                   for c, ld in zip(out.ctxs, out.links, strict=True))
-    return HtmlDocument(tuple(out.lines), facts, replaced)
+    size = len(html) if isinstance(html, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    return HtmlDocument(tuple(out.lines), facts, replaced, size)
+
+
+def read_html_file(path: str | os.PathLike[str], *, encoding: str | None = None,
+                   errors: str = "strict") -> HtmlDocument:
+    """``read_html`` of a saved page on disk (messages name the file)."""
+    return read_html(read_bytes(path), str(path), encoding=encoding, errors=errors)
 
 
 def strip_directives(text: str) -> str:
