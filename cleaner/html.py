@@ -36,6 +36,9 @@ BULLET = "  • "
 #: Bytes searched for ``<meta charset>``. Browsers look at 1024; saved pages often carry long comments and
 #: scripts first, and reading more costs a fraction of a millisecond.
 PRESCAN_BYTES = 16384
+#: Pages larger than this are refused: article pages weigh well under 2 MB (the saved dev pages 66-255 KB),
+#: and reading runs at about 1 MB a second, so a bigger file is a dump or an archive, not a page.
+MAX_PAGE_BYTES = 32_000_000
 #: libxml2 stops building the tree this deep; a page nested deeper is not one a browser lays out either.
 MAX_DEPTH = 255
 #: Encoding labels a browser reads as another encoding (the WHATWG Encoding Standard).
@@ -121,11 +124,14 @@ def declared_encoding(head: bytes) -> str | None:
     >>> declared_encoding(b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">')
     'cp1252'
     """
-    import lxml.html
+    import lxml.etree
 
+    parser = lxml.etree.HTMLParser(remove_comments=True)
     try:
-        root = lxml.html.document_fromstring(head.decode("latin-1"))
-    except (ValueError, Exception):
+        root = lxml.etree.fromstring(head.decode("latin-1").encode("utf-8"), parser)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    if root is None:
         return None
     for meta in root.iter("meta"):
         label = meta.get("charset")
@@ -253,12 +259,14 @@ class _Lines:
         self.cur: list[str] = []
         self.cur_link = 0
         self.cur_ctx: _Ctx | None = None
+        self.marker_ctx: _Ctx | None = None
 
-    def add(self, text: str, ctx: _Ctx) -> None:
+    def add(self, text: str, ctx: _Ctx, marker: bool = False) -> None:
+        """Add text from element ``ctx``; a ``marker`` (a list bullet) does not count as the line's text."""
         if not text:
             return
         self.cur.append(text)
-        if not text.isspace():
+        if not marker and not text.isspace():
             self.cur_ctx = ctx if self.cur_ctx is None else _common(self.cur_ctx, ctx)
             if ctx.link:
                 self.cur_link += len("".join(text.split()))
@@ -269,12 +277,14 @@ class _Lines:
         text = " ".join("".join(self.cur).split())
         if text.startswith("• "):
             text = BULLET + text[2:]
+        if self.cur_ctx is None and text.startswith(BULLET.strip()):
+            self.cur_ctx = self.marker_ctx  # a bullet whose item holds only "•" characters
         if text and text != "•" and self.cur_ctx is not None:
             self.lines.append(text)
             self.ctxs.append(self.cur_ctx)
             chars = len("".join(text.split())) - (1 if text.startswith(BULLET) else 0)
             self.links.append(min(1.0, self.cur_link / chars) if chars > 0 else 0.0)
-        self.cur, self.cur_link, self.cur_ctx = [], 0, None
+        self.cur, self.cur_link, self.cur_ctx, self.marker_ctx = [], 0, None, None
 
     def own_line(self, text: str, ctx: _Ctx) -> None:
         self.flush()
@@ -283,11 +293,11 @@ class _Lines:
 
 
 def read_html(html: str | bytes, name: str = "<html>", *, encoding: str | None = None,
-              errors: str = "strict") -> HtmlDocument:
+              errors: str = "strict", max_bytes: int | None = MAX_PAGE_BYTES) -> HtmlDocument:
     """Parse a page (text, or bytes decoded by ``decode_html``) into lines with their markup facts.
 
-    Raises ``InputError`` (one line, naming ``name``) for a page nested too deep to parse or bytes that
-    are not a page.
+    Raises ``InputError`` (one line, naming ``name``) for a page nested too deep to parse, one larger than
+    ``max_bytes`` (``None``: no limit), or bytes that are not a page.
 
     >>> doc = read_html("<nav><a href='/'>Xã hội</a></nav><h1>Tin mới</h1><ul><li>Một</li></ul>")
     >>> doc.lines
@@ -296,6 +306,13 @@ def read_html(html: str | bytes, name: str = "<html>", *, encoding: str | None =
     (['a', 'nav'], 1.0)
     """
     replaced = 0
+    size = len(html) if isinstance(html, bytes) else len(html) * 2  # characters: at least as many bytes
+    if max_bytes is not None and size > max_bytes and (isinstance(html, bytes) or
+                                                         len(html.encode("utf-8", "replace")) > max_bytes):
+        mb = (size if isinstance(html, bytes) else len(html.encode("utf-8", "replace"))) / 1e6
+        raise InputError(f"{name}: {mb:.1f} MB is too big for one web page (the limit is "
+                         f"{max_bytes / 1e6:.0f} MB); split it, or read it as text with --format text",
+                         path=name)
     if isinstance(html, bytes):
         decoded = decode_html(html, name, encoding, errors)
         text, replaced = decoded.text, decoded.replaced
@@ -344,11 +361,11 @@ def strip_directives(text: str) -> str:
 def _parse(text: str, name: str) -> Any:
     """The page's ``<body>`` (or its root), or ``None`` for a page with no markup at all."""
     import lxml.etree
-    import lxml.html
 
     # Bytes with the encoding given: lxml refuses str input that holds an XML encoding declaration, and the
-    # page's own <meta charset> must not make it decode again.
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    # page's own <meta charset> must not make it decode again. The plain etree parser: lxml.html's element
+    # classes cost a lookup per element and give nothing needed here.
+    parser = lxml.etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     data = text.encode("utf-8", "surrogatepass")
     if not data.strip():
         return None
@@ -404,7 +421,8 @@ def _walk(root: Any, out: _Lines) -> None:
             elif tag in _BLOCK:
                 out.flush()
                 if tag == "li":
-                    out.add(BULLET, ctx)
+                    out.add(BULLET, ctx, marker=True)
+                    out.marker_ctx = ctx
             if el.text:
                 out.add(el.text, ctx)
             continue
