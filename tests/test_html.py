@@ -307,3 +307,18 @@ def test_jsonl_html_field_fills_the_text_field(tmp_path: Path, run_cli) -> None:
     assert got[0]["text"] == load_rules().clean_html(PAGE) and got[0]["html"] == PAGE
     assert got[1]["text"] == PARAGRAPH + "\n"
     assert got[2] == {"url": "u3"} and "field 'html' is missing" in err and "--html-field" in err
+
+
+def test_the_markup_example_in_the_rules_reference_passes(tmp_path: Path) -> None:
+    import re
+
+    from conftest import REPO
+
+    from cleaner.examples import run_examples
+
+    doc = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"<!-- markup example -->\n```yaml\n(.*?)```", doc, re.S)
+    path = tmp_path / "my-site-html.yaml"
+    path.write_text(block, encoding="utf-8")
+    outcomes = list(run_examples(path))
+    assert len(outcomes) == 4 and all(o.ok for o in outcomes), [o.describe() for o in outcomes if not o.ok]
