@@ -59,6 +59,8 @@ FUNCTION_WORDS = frozenset("""
 """.split())
 #: How many levels above a line its score reaches when the main content candidate is chosen.
 _LEVELS = 4
+#: How many lines above the main content its title may stand (title, date, author, sapo, share buttons).
+_TITLE_REACH = 12
 _SENTENCE_END = frozenset(".!?…:;\"”)")
 
 
@@ -325,9 +327,10 @@ def read_html(html: str | bytes, name: str = "<html>", *, encoding: str | None =
         _walk(root, out)
     out.flush()
     main = _main_candidate(out)
-    facts = tuple(LineFacts(tags=c.tags, link_density=round(ld, 3), class_words=c.words,
-                            in_main=main is not None and _within(c, main))
-                  for c, ld in zip(out.ctxs, out.links, strict=True))
+    inside = [main is not None and _within(c, main) for c in out.ctxs]
+    _extend_to_title(out, inside)
+    facts = tuple(LineFacts(tags=c.tags, link_density=round(ld, 3), class_words=c.words, in_main=m)
+                  for c, ld, m in zip(out.ctxs, out.links, inside, strict=True))
     size = len(html) if isinstance(html, bytes) else len(text.encode("utf-8", "surrogatepass"))
     return HtmlDocument(tuple(out.lines), facts, replaced, size)
 
@@ -486,6 +489,20 @@ def _main_candidate(out: _Lines) -> _Ctx | None:
         return None
     best = max(totals, key=lambda k: (totals[k], -by_node[k].depth))
     return by_node[best] if totals[best] > 0 else None
+
+
+def _extend_to_title(out: _Lines, inside: list[bool]) -> None:
+    """The article's title and what lies between it and the text (date, sapo) belong to the main content
+    too: templates often put them in a header block beside the body's element. The nearest ``<h1>`` above
+    the first main line, at most ``_TITLE_REACH`` lines up, starts the main content."""
+    if True not in inside:
+        return
+    first = inside.index(True)
+    for i in range(first - 1, max(-1, first - 1 - _TITLE_REACH), -1):
+        if "h1" in out.ctxs[i].tags:
+            for j in range(i, first):
+                inside[j] = True
+            return
 
 
 def _within(ctx: _Ctx, main: _Ctx) -> bool:
