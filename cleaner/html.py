@@ -59,6 +59,11 @@ FUNCTION_WORDS = frozenset("""
 """.split())
 #: How many levels above a line its score reaches when the main content candidate is chosen.
 _LEVELS = 4
+#: Prose inside these elements, or elements whose class/id has these words, counts against a main candidate.
+#: Not ``form`` (ASP.NET pages wrap everything in one) nor ``sidebar`` (vnexpress names its page layout so).
+_NOT_MAIN_TAGS = frozenset({"nav", "footer", "aside"})
+_NOT_MAIN_WORDS = frozenset({"comment", "comments", "binhluan", "related", "relate", "footer", "widget",
+                             "promo", "advertisement", "ads"})
 #: How many lines above the main content its title may stand (title, date, author, sapo, share buttons).
 _TITLE_REACH = 12
 _SENTENCE_END = frozenset(".!?…:;\"”)")
@@ -476,6 +481,9 @@ def _main_candidate(out: _Lines) -> _Ctx | None:
     by_node: dict[int, _Ctx] = {}
     for line, ctx, ld in zip(out.lines, out.ctxs, out.links, strict=True):
         s = text_score(line, ld)
+        if s > 0 and (not _NOT_MAIN_TAGS.isdisjoint(ctx.tags) or not _NOT_MAIN_WORDS.isdisjoint(ctx.words)):
+            # Readers' comments and teaser boxes are prose too; they must not become the main content.
+            s = -s
         if not s:
             continue
         c: _Ctx | None = ctx.parent

@@ -322,3 +322,14 @@ def test_the_markup_example_in_the_rules_reference_passes(tmp_path: Path) -> Non
     path.write_text(block, encoding="utf-8")
     outcomes = list(run_examples(path))
     assert len(outcomes) == 4 and all(o.ok for o in outcomes), [o.describe() for o in outcomes if not o.ok]
+
+
+def test_readers_comments_do_not_become_the_main_content() -> None:
+    comment = ("Tôi thấy bài viết rất hay và đúng với thực tế, mong các cơ quan chức năng sớm vào cuộc "
+               "để giải quyết dứt điểm chuyện này cho người dân.")
+    page = (f"<h1>Về quê ăn Tết</h1><div class='body'><p>{PARAGRAPH}</p><p>{PARAGRAPH2}</p></div>"
+            f"<div class='comments'>{''.join(f'<p>{comment}</p>' for _ in range(6))}</div>")
+    doc = read_html(page)
+    main = [line for line, f in zip(doc.lines, doc.facts, strict=True) if f.in_main]
+    assert main == ["Về quê ăn Tết", PARAGRAPH, PARAGRAPH2]
+    assert load_rules().clean_html(page).splitlines() == ["Về quê ăn Tết", PARAGRAPH, PARAGRAPH2]
