@@ -333,3 +333,18 @@ def test_readers_comments_do_not_become_the_main_content() -> None:
     main = [line for line, f in zip(doc.lines, doc.facts, strict=True) if f.in_main]
     assert main == ["Về quê ăn Tết", PARAGRAPH, PARAGRAPH2]
     assert load_rules().clean_html(page).splitlines() == ["Về quê ăn Tết", PARAGRAPH, PARAGRAPH2]
+
+
+def test_a_vni_page_declared_latin1_comes_out_in_unicode() -> None:
+    # VNI-Windows sites declared ISO-8859-1; the bytes of "Việt Nam là một nước" in VNI read so:
+    page = ('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+            "<p>Vieät Nam laø moät nöôùc</p>").encode("cp1252")
+    assert load_rules().clean_html(page) == "Việt Nam là một nước\n"
+
+
+def test_a_damaged_utf8_page_follows_errors() -> None:
+    page = ("<p>" + VIET + "</p>").encode() + b"<p>h\xe1\xbb</p>"  # a save cut inside a character
+    with pytest.raises(InputError, match=r"^a\.html:1: not valid utf-8 at byte \d+ .*--errors replace"):
+        read_html(page, "a.html")
+    doc = read_html(page, "a.html", errors="replace")
+    assert doc.lines == (VIET, "h\N{REPLACEMENT CHARACTER}") and doc.replaced == 1
