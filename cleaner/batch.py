@@ -47,6 +47,19 @@ class Job:
     force: bool = False
     line_endings: str = "keep"  # keep each file's style, or write lf / crlf (files.restyle)
     explain_fixes: bool = True  # with explain: list the normalization fixes too (not with --explain-rules)
+    format: str = "auto"  # auto (HTML for .html/.htm), text, or html
+
+
+def reads_html(job: Job, path: Path) -> bool:
+    """The file is read as an HTML page: ``--format html``, or ``auto`` and a ``.html``/``.htm`` name."""
+    from cleaner.html import is_html
+
+    return job.format == "html" or (job.format == "auto" and is_html(path.name))
+
+
+def output_name(job: Job, path: Path, relative: Path) -> Path:
+    """Where below ``-o`` a file's text goes: its relative path; for an HTML page, with ``.txt`` as suffix."""
+    return relative.with_suffix(".txt") if reads_html(job, path) else relative
 
 
 @dataclass
@@ -101,16 +114,26 @@ def fired_rules(changes: Iterable[Change]) -> list[str]:
 def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
     """Clean one file as ``job`` says. Never raises for a bad file: the error is in the outcome."""
     name = str(path)
+    html = reads_html(job, path)
     try:
-        original, replaced = read_decoded(path, job.encoding, job.errors)
+        if html:
+            from cleaner.html import read_html_file
+
+            page = read_html_file(path, encoding=job.encoding, errors=job.errors)
+            original, replaced, size = page.text, page.replaced, page.size
+        else:
+            original, replaced = read_decoded(path, job.encoding, job.errors)
+            size = len(original.encode("utf-8"))
     except BinaryFileError as exc:
         return Outcome(name, "skipped", str(exc))
     except InputError as exc:
         return Outcome(name, "failed", str(exc))
-    size = len(original.encode("utf-8"))
     try:
         # Per-rule counts come from the rules' changes; normalization is itemized only for --explain.
-        result = rules.explain(original, fixes=job.explain and job.explain_fixes)
+        if html:
+            result = rules.run_lines(original, page.facts, fixes=job.explain and job.explain_fixes)
+        else:
+            result = rules.explain(original, fixes=job.explain and job.explain_fixes)
     except CleanerError as exc:
         return Outcome(name, "failed", f"{name}: {exc}", bytes_in=size)
     removed: dict[str, int] = {}
@@ -134,7 +157,9 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
     # Where the text goes: over the input, below -o, or to stdout. --check, --diff and --explain alone
     # write nothing; the guard still runs so they say what --in-place would hold back.
     writes = job.write and (job.in_place or job.out_dir is not None or job.to_stdout)
-    reason = None if job.force or not changed else guard(original, cleaned, job.max_removed)
+    # A page's menus and footers are most of its text: for HTML the guard only holds back an empty result.
+    limit = 1.0 if html else job.max_removed
+    reason = None if job.force or not changed else guard(original, cleaned, limit)
     if reason:
         fired = ", ".join(fired_rules(result.changes)) or "none"
         if not writes:
@@ -153,7 +178,7 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
         out.note = f"{name}: {note}"
     try:
         if job.out_dir is not None:
-            target = job.out_dir / relative
+            target = job.out_dir / output_name(job, path, relative)
             if _same_file(target, path):
                 return Outcome(name, "failed", f"{name}: not written: the output {target} is this input "
                                                "file; choose an -o folder outside the input folders",

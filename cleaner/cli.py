@@ -30,7 +30,8 @@ exit codes:
 
 examples:
   vnclean clean article.txt                  clean one file to stdout
-  vnclean clean scraped/ -o clean/           mirror a folder of .txt files into clean/
+  vnclean clean scraped/ -o clean/           mirror a folder of .txt and .html files into clean/
+  vnclean clean page.html                    the clean text of a saved web page
   vnclean clean scraped/ --explain -q        show what each rule removed, write nothing else
   vnclean clean --in-place --rules vn-news --rules my-site.yaml corpus/
   vnclean rules list                         every rule: id, why, file
@@ -103,8 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="--explain, listing only the rules' removals and edits (the normalize.* fixes are "
                         "applied but not listed)")
     _rules_args(c)
-    c.add_argument("--glob", default="*.txt", metavar="PATTERN",
-                   help="files to take from folders (default: *.txt)")
+    c.add_argument("--glob", default="*.txt,*.html,*.htm", metavar="PATTERN",
+                   help="files to take from folders; several patterns separated by commas "
+                        "(default: *.txt,*.html,*.htm)")
     c.add_argument("--encoding", default="utf-8", metavar="NAME",
                    help="input encoding (utf-8; cp1258...; a BOM wins), or a legacy font encoding to repair: "
                         + ", ".join(LEGACY_NAMES))
@@ -132,11 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
                         f"(default {DEFAULT_TIMEOUT:g})")
     c.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                    help="worker processes for files and JSONL records (0 = all cores; default 1)")
-    c.add_argument("--format", choices=("auto", "text", "jsonl"), default="auto",
-                   help="input format: auto (JSON Lines for .jsonl and .jsonl.gz, text otherwise), text, or "
-                        "jsonl (needed for JSONL on stdin)")
+    c.add_argument("--format", choices=("auto", "text", "jsonl", "html"), default="auto",
+                   help="input format: auto (JSON Lines for .jsonl and .jsonl.gz, HTML for .html and .htm, "
+                        "text otherwise), text, jsonl (needed for JSONL on stdin), or html (every input is a "
+                        "saved web page; its clean text goes to NAME.txt below -o)")
     c.add_argument("--text-field", default="text", metavar="NAME",
                    help="JSONL: the field that holds each record's text (default: text)")
+    c.add_argument("--html-field", metavar="NAME",
+                   help="JSONL: read this field of each record as an HTML page and write its clean text into "
+                        "--text-field (the HTML field stays as it was)")
     c.add_argument("--drop-bad-records", action="store_true",
                    help="JSONL: leave out records that cannot be cleaned (field missing or not a string, "
                         "invalid JSON) instead of passing them through unchanged; each is still reported")
@@ -246,6 +252,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if stdin:
         if args.format == "jsonl":
             return _clean_jsonl_stdin(rules, args, report)
+        if args.format == "html":
+            return _clean_stdin(rules, args, report, html=True)
         return _clean_stdin(rules, args, report)
 
     out_dir = Path(args.output) if args.output else None
@@ -265,6 +273,14 @@ def cmd_clean(args: argparse.Namespace) -> int:
         inputs.append((item.path, item.relative))
     if out_dir is not None:
         inputs = [(p, rel) for p, rel in inputs if not _is_below(p, out_dir)]
+    if args.in_place:
+        from cleaner.batch import reads_html
+
+        pages = [p for p, _ in inputs if reads_html(Job(format=args.format), p)]
+        if pages:
+            _err(f"{pages[0]}: --in-place would replace an HTML page with its text; use -o DIR to write "
+                 "NAME.txt there instead (or --glob '*.txt' to leave pages out)")
+            return 2
     if to_stdout and len(inputs) > 1:
         _err("several inputs and no output option: give -o DIR, --in-place, --check or --diff")
         return 2
@@ -279,7 +295,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
               diff=args.diff, explain=args.explain, to_stdout=to_stdout, encoding=encoding,
               errors=args.errors,
               max_removed=args.max_removed, force=args.force, line_endings=args.line_endings,
-              explain_fixes=not args.explain_rules)
+              explain_fixes=not args.explain_rules, format=args.format)
     bar = _progress(len(inputs), args.quiet)
     start = time.perf_counter()
     for o in run(rules, job, inputs, jobs=args.jobs):
@@ -338,17 +354,24 @@ def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> Non
         sys.stdout.write(o.text)
 
 
-def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> int:
+def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report, html: bool = False) -> int:
     data = sys.stdin.buffer.read()
     encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
+    facts = None
     try:
-        text, report.replaced = decode_counted(data, "<stdin>", encoding, args.errors)
+        if html:
+            from cleaner.html import read_html
+
+            page = read_html(data, "<stdin>", encoding=encoding, errors=args.errors)
+            text, report.replaced, facts = page.text, page.replaced, page.facts
+        else:
+            text, report.replaced = decode_counted(data, "<stdin>", encoding, args.errors)
     except InputError as exc:
         _err(str(exc))
         return 2
     start = time.perf_counter()
     try:
-        result = rules.explain(text)
+        result = rules.run_lines(text, facts) if html else rules.explain(text)
     except CleanerError as exc:
         _err(f"<stdin>: {exc}")
         return 2
@@ -368,7 +391,8 @@ def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> in
         sys.stdout.write(unified_diff(text, result.text, "<stdin>"))
     if args.check and changed:
         print("would change: <stdin>")
-    reason = None if args.force else guard(text, result.text, args.max_removed)
+    # A page's chrome is most of its text: for HTML the guard only holds back an empty result.
+    reason = None if args.force else guard(text, result.text, 1.0 if html else args.max_removed)
     fired = ", ".join(fired_rules(result.changes)) or "none"
     if args.explain or args.diff or args.check:
         if reason:  # nothing is written; say what a write would do, as for files
@@ -404,7 +428,7 @@ def _clean_jsonl_path(rules: RuleSet, args: argparse.Namespace, report: Report, 
 
     from cleaner.jsonl import clean_jsonl_file
 
-    records = clean_jsonl_file(path, rules, dest=dest, text_field=args.text_field,
+    records = clean_jsonl_file(path, rules, dest=dest, text_field=args.text_field, html_field=args.html_field,
                                drop_bad_records=args.drop_bad_records,
                                explain=args.explain or bool(args.report), jobs=args.jobs)
     try:
@@ -427,7 +451,7 @@ def _clean_jsonl_stdin(rules: RuleSet, args: argparse.Namespace, report: Report)
     to_stdout = not (args.check or args.explain)
     entries: list[dict[str, Any]] = []
     start = time.perf_counter()
-    records = clean_jsonl(sys.stdin.buffer, rules, text_field=args.text_field,
+    records = clean_jsonl(sys.stdin.buffer, rules, text_field=args.text_field, html_field=args.html_field,
                           drop_bad_records=args.drop_bad_records, explain=args.explain or bool(args.report),
                           jobs=args.jobs)
     _run_jsonl(records, "<stdin>", args, report, to_stdout, entries)

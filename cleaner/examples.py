@@ -59,9 +59,11 @@ def _needed(rules: RuleSet, rule: Rule) -> list[str]:
 def check_rule(rules: RuleSet, rule: Rule) -> Iterator[ExampleOutcome]:
     """Run one rule's examples through that rule alone (and the rules it follows)."""
     mini = rules.select(_needed(rules, rule), normalize=NormalizeOptions.from_mapping(EXAMPLE_OPTIONS))
+    # A rule with markup conditions only sees pages: its examples are HTML.
+    run = mini.explain_html if rule.markup is not None else mini.explain
     for item in rule.examples.change:
         text, want = (item, None) if isinstance(item, str) else item
-        res = mini.explain(text)
+        res = run(text)
         fired = any(c.rule == rule.id for c in res.changes)
         if want is not None:
             expected = to_output(to_lines(want))
@@ -72,7 +74,7 @@ def check_rule(rules: RuleSet, rule: Rule) -> Iterator[ExampleOutcome]:
             detail = "" if ok else "the rule did not change it"
         yield ExampleOutcome(rule, "change", text, ok, detail)
     for text in rule.examples.keep:
-        res = mini.explain(text)
+        res = run(text)
         hits = [c for c in res.changes if c.rule == rule.id]
         detail = "" if not hits else f"the rule changed line {hits[0].line}: {hits[0].before!r}"
         yield ExampleOutcome(rule, "keep", text, not hits, detail)

@@ -38,6 +38,12 @@ class Decoded(NamedTuple):
 _BINARY_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04",
                       b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"RIFF", b"\x7fELF")
 _REPLACE_COUNTING = "vnclean-replace"
+
+
+def is_binary(head: bytes) -> bool:
+    """The first bytes of a file hold NUL bytes or an image/archive signature: not text."""
+    return b"\x00" in head or head.startswith(_BINARY_SIGNATURES)
+
 _replaced = threading.local()
 
 
@@ -120,6 +126,11 @@ def read_text(path: str | os.PathLike[str], encoding: str = "utf-8", errors: str
 
 def read_decoded(path: str | os.PathLike[str], encoding: str = "utf-8", errors: str = "strict") -> Decoded:
     """Read a file as text (see ``decode_counted``); only regular files are read."""
+    return decode_counted(read_bytes(path), str(path), encoding, errors)
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """A regular file's bytes; anything else (a folder, a pipe, a device) is an ``InputError``."""
     p = Path(path)
     # O_NONBLOCK: opening a named pipe would otherwise wait for a writer, and hang the batch.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -135,11 +146,10 @@ def read_decoded(path: str | os.PathLike[str], encoding: str = "utf-8", errors: 
                          path=str(p))
     with os.fdopen(fd, "rb") as fh:
         try:
-            data = fh.read()
+            return fh.read()
         except OSError as exc:
             raise InputError(f"{p}: cannot read: {exc.strerror or exc}; check the file and its disk",
                              path=str(p)) from None
-    return decode_counted(data, str(p), encoding, errors)
 
 
 def _kind(mode: int) -> str:
@@ -210,6 +220,8 @@ def iter_inputs(paths: list[str], pattern: str = "*.txt",
                 exclude: Iterable[str | os.PathLike[str]] = ()) -> Iterator[Input | InputError]:
     """Expand files and folders (recursively, files matching ``pattern``) in a stable, sorted order.
 
+    ``pattern`` may list several patterns separated by commas (``"*.txt,*.html,*.htm"``).
+
     Folder symlinks are not followed, so a symlink loop cannot trap the walk. Folders in ``exclude``
     (the ``-o`` folder when it lies inside an input folder) are not entered, so output is never read
     back as input. Problems (a missing path, a broken link, an unreadable folder, a named pipe) are
@@ -246,6 +258,7 @@ def iter_inputs(paths: list[str], pattern: str = "*.txt",
 
 def _walk(root: Path, pattern: str, skip: set[str]) -> Iterator[Input | InputError]:
     problems: list[OSError] = []
+    patterns = pattern.split(",")
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=problems.append):
         yield from (InputError(f"{e.filename}: cannot list folder: {e.strerror}; its files are not cleaned, "
                                "check its permissions", path=str(e.filename)) for e in problems)
@@ -255,7 +268,7 @@ def _walk(root: Path, pattern: str, skip: set[str]) -> Iterator[Input | InputErr
         dirnames[:] = [d for d in dirnames if not d.startswith(".")
                        and os.path.realpath(os.path.join(dirpath, d)) not in skip]
         for fname in sorted(filenames):
-            if fnmatch.fnmatch(fname, pattern) and not fname.endswith(".vnclean-tmp"):
+            if any(fnmatch.fnmatch(fname, p) for p in patterns) and not fname.endswith(".vnclean-tmp"):
                 fp = Path(dirpath) / fname
                 try:
                     mode = fp.stat().st_mode

@@ -71,12 +71,14 @@ class _Settings:
     text_field: str
     drop_bad_records: bool
     explain: bool
+    html_field: str | None = None  # read this field as an HTML page; the clean text goes to text_field
 
 
 def clean_record_line(rules: RuleSet, raw: str | bytes, line: int, *, text_field: str = TEXT_FIELD,
-                      drop_bad_records: bool = False, explain: bool = False) -> Record:
+                      drop_bad_records: bool = False, explain: bool = False,
+                      html_field: str | None = None) -> Record:
     """Clean one JSONL line (``line`` is its 1-based number, for messages). Never raises for bad data."""
-    return _clean_one(rules, raw, line, _Settings(text_field, drop_bad_records, explain))
+    return _clean_one(rules, raw, line, _Settings(text_field, drop_bad_records, explain, html_field))
 
 
 def _clean_one(rules: RuleSet, raw: str | bytes, line: int, s: _Settings) -> Record:
@@ -107,13 +109,19 @@ def _clean_one(rules: RuleSet, raw: str | bytes, line: int, s: _Settings) -> Rec
     if not isinstance(obj, dict):
         return _problem(s, line, "invalid", text_line, size,
                         f"not a JSON object but a {type(obj).__name__}; the record is {_fate(s)}")
-    value = obj.get(s.text_field)
+    source = s.html_field or s.text_field
+    value = obj.get(source)
     if not isinstance(value, str):
+        option = "--html-field" if s.html_field else "--text-field"
         return _problem(s, line, "bad", text_line, size,
-                        f"{field_problem(obj, s.text_field)}; the record is {_fate(s)} "
-                        "(choose the field with --text-field)")
+                        f"{field_problem(obj, source)}; the record is {_fate(s)} "
+                        f"(choose the field with {option})")
     try:
-        if s.explain:
+        if s.html_field:
+            result = rules.explain_html(value, record=s.explain)
+            cleaned, changes = result.text, result.changes
+            value = obj.get(s.text_field)  # the record changes unless its text field already holds this
+        elif s.explain:
             result = rules.explain(value)
             cleaned, changes = result.text, result.changes
         else:
@@ -158,8 +166,11 @@ def _json_type(value: object) -> str:
 
 def clean_jsonl(lines: Iterable[str | bytes], rules: RuleSet | str = "vn-news", *,
                 text_field: str = TEXT_FIELD, drop_bad_records: bool = False, explain: bool = False,
-                jobs: int = 1) -> Iterator[Record]:
+                jobs: int = 1, html_field: str | None = None) -> Iterator[Record]:
     """Clean the ``text_field`` of each JSONL line, yielding one ``Record`` per line, in input order.
+
+    With ``html_field`` that field of each record is read as an HTML page and its clean text is written
+    into ``text_field``; the HTML stays as it was.
 
     ``lines`` is any iterable of lines (an open file, text or binary; a generator), read lazily.
     ``rules`` is a ``RuleSet`` or a shipped set name or rule file path. With ``jobs > 1`` (``0``: one per
@@ -173,7 +184,7 @@ def clean_jsonl(lines: Iterable[str | bytes], rules: RuleSet | str = "vn-news", 
     ['{"id": 1, "text": "Sáng nay, trời mưa.\\\\n"}', '{"id": 2}']
     """
     rule_set = _as_rules(rules)
-    settings = _Settings(text_field, drop_bad_records, explain)
+    settings = _Settings(text_field, drop_bad_records, explain, html_field)
     if jobs == 0:
         jobs = os.cpu_count() or 1
     if jobs <= 1:
@@ -265,7 +276,7 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
 def clean_jsonl_file(src: str | os.PathLike[str], rules: RuleSet | str = "vn-news", *,
                      dest: str | os.PathLike[str] | None = None, text_field: str = TEXT_FIELD,
                      drop_bad_records: bool = False, explain: bool = False,
-                     jobs: int = 1) -> Iterator[Record]:
+                     jobs: int = 1, html_field: str | None = None) -> Iterator[Record]:
     """Clean a JSONL file (``.gz``: read compressed) record by record, yielding each ``Record``.
 
     With ``dest`` the output is written there (compressed when it ends in ``.gz``) and replaces it only once
@@ -273,7 +284,7 @@ def clean_jsonl_file(src: str | os.PathLike[str], rules: RuleSet | str = "vn-new
     """
     with open_lines(src) as fh:
         records = clean_jsonl(fh, rules, text_field=text_field, drop_bad_records=drop_bad_records,
-                              explain=explain, jobs=jobs)
+                              explain=explain, jobs=jobs, html_field=html_field)
         if dest is None:
             yield from records
             return

@@ -13,6 +13,7 @@ import regex
 import yaml
 
 from cleaner.errors import RuleError
+from cleaner.markup import MARKUP_KEYS, parse_conditions
 from cleaner.normalize import NormalizeOptions
 from cleaner.rules import ACTIONS, DEFAULT_TIMEOUT, MATCH_MODES, Examples, Rule, RuleSet
 from cleaner.structure import SHAPES, ZONES
@@ -29,6 +30,7 @@ RULE_KEYS: dict[str, type | tuple[type, ...]] = {
     "inside": bool, "not_first": int, "max_share": (float, int),
     "shape": str, "zone": str, "run": int,
     "examples": dict,
+    **MARKUP_KEYS,
 }
 _ID = regex.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _NEEDS_PATTERN = ("drop", "strip", "replace", "block")
@@ -285,6 +287,7 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
     after = (after,) if isinstance(after, str) else tuple(after)
     if not all(isinstance(a, str) for a in after):
         raise err("'after' must be a rule id or a list of rule ids", "after")
+    markup = parse_conditions(raw, err)
     examples = _parse_examples(raw["examples"], err) if "examples" in raw else Examples()
     if require_examples and not (examples.change and examples.keep):
         raise err("shipped rules need 'examples' with both 'change' and 'keep' lines")
@@ -300,7 +303,7 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
         outside_body=raw.get("outside_body"),
         inside=raw.get("inside", False),
         not_first=raw.get("not_first"), max_share=raw.get("max_share"), shape=raw.get("shape"),
-        zone=raw.get("zone"), run=raw.get("run"), examples=examples,
+        zone=raw.get("zone"), run=raw.get("run"), markup=markup, examples=examples,
         source=source, line=line,
     )
     try:

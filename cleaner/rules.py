@@ -14,6 +14,7 @@ from typing import Any
 import regex
 
 from cleaner.errors import RuleError, RuleTimeout
+from cleaner.markup import LineFacts, MarkupConditions, filter_lines
 from cleaner.normalize import NormalizeOptions, Normalizer
 from cleaner.patterns import anchored_at_start, may_backtrack
 from cleaner.prefilter import prefilter_for
@@ -77,6 +78,8 @@ class Rule:
     shape: str | None = None
     zone: str | None = None
     run: int | None = None
+    #: ``in``, ``not_in``, ``link_density``, ``class_words``, ``in_main``: only lines read from HTML qualify
+    markup: MarkupConditions | None = None
     examples: Examples = field(default_factory=Examples)
     source: str = "<python>"
     line: int = 0
@@ -118,8 +121,8 @@ class Rule:
 class _Doc:
     """The mutable state of one document while the rules run over it."""
 
-    __slots__ = ("_kept", "_layout", "_pos", "by", "changes", "current", "folded", "keep", "keys", "lines",
-                 "record", "shapes", "words")
+    __slots__ = ("_kept", "_layout", "_pos", "by", "changes", "current", "facts", "folded", "keep", "keys",
+                 "lines", "record", "shapes", "words")
 
     def __init__(self, lines: list[str], record: bool) -> None:
         self.lines = lines  # as they came in (after normalization)
@@ -136,6 +139,7 @@ class _Doc:
         self._layout: tuple[dict[int, str] | None] | None = None
         self.changes: list[Change] = []
         self.record = record
+        self.facts: Sequence[LineFacts] | None = None  # what the markup says of each line (HTML input)
 
     def fold(self, i: int) -> str:
         f = self.folded[i]
@@ -178,8 +182,16 @@ class _Doc:
         if self._layout is None:
             kept = self.kept()
             layout = find_layout([self.shape(i) for i in kept])
-            self._layout = (None if layout is None
-                            else {i: layout.zone_of(pos) for pos, i in enumerate(kept)},)
+            zones = None if layout is None else {i: layout.zone_of(pos) for pos, i in enumerate(kept)}
+            if zones is not None and self.facts is not None:
+                # On a page the markup knows better: what it puts inside the article's main text (a table,
+                # a list, lines broken by <br>) is the story's own, whatever its shape; but a signature in
+                # capitals or initials ("H.V.", "NGỌC MAI") is still a byline.
+                for i in kept:
+                    line = self.current[i]
+                    if self.facts[i].in_main and zones[i] != "body" and line != line.upper():
+                        zones[i] = "list"
+            self._layout = (zones,)
         return self._layout[0]
 
     def has_zones(self) -> bool:
@@ -284,6 +296,8 @@ class _Compiled:
             idx = [i for i in idx if lo_w <= doc.word_count(i) <= hi_w]
         if self.after:
             idx = [i for i in idx if self._follows(doc, i)]
+        if r.markup is not None:
+            idx = filter_lines(r.markup, doc.facts, idx)
         if r.zone is not None or r.shape is not None or r.run is not None:
             idx = self._by_structure(doc, idx)
         return idx
@@ -666,7 +680,26 @@ class RuleSet:
         """
         return self._run(text, record=True, fixes=fixes)
 
-    def _run(self, text: str, *, record: bool, fixes: bool = True) -> Result:
+    def clean_html(self, html: str | bytes) -> str:
+        """Clean one saved HTML page (text, or bytes decoded as a browser would): the page's lines, with
+        what the markup says about each, go through the rules; the result is plain text."""
+        return self.explain_html(html, record=False).text
+
+    def explain_html(self, html: str | bytes, *, record: bool = True, fixes: bool = True) -> Result:
+        """``explain`` for an HTML page; line numbers count the lines read from the page
+        (``cleaner.html.read_html(html).lines``)."""
+        from cleaner.html import read_html
+
+        doc = read_html(html)
+        return self.run_lines(doc.text, doc.facts, record=record, fixes=fixes)
+
+    def run_lines(self, text: str, facts: Sequence[LineFacts] | None, *, record: bool = True,
+                  fixes: bool = True) -> Result:
+        """Clean text whose lines carry markup facts (one per line, as ``cleaner.html`` reads them)."""
+        return self._run(text, record=record, fixes=fixes, facts=facts)
+
+    def _run(self, text: str, *, record: bool, fixes: bool = True,
+             facts: Sequence[LineFacts] | None = None) -> Result:
         if text.startswith("\ufeff"):
             text = text[1:]
         lines = to_lines(text)
@@ -684,6 +717,8 @@ class RuleSet:
                     indents = [line[:len(line) - len(line.lstrip())] for line in lines]
                 lines = new_lines
         doc = _Doc(lines, record)
+        if facts is not None and len(facts) == len(lines):
+            doc.facts = facts
         if indents is not None:
             # Leading indentation is structure (indented related links), not text: normalization may
             # tidy it, but the rules see it as it came; the output strips it anyway.

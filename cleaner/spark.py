@@ -17,8 +17,10 @@ _COMPILED: dict[str, RuleSet] = {}
 
 
 def clean_column(df: Any, column: str, rules: RuleSet | str | tuple[str, ...] = "vn-news", *,
-                 output_column: str | None = None) -> Any:
+                 output_column: str | None = None, html: bool = False) -> Any:
     """Return ``df`` with ``column`` cleaned into ``output_column`` (default: ``column`` itself, replaced).
+
+    With ``html=True`` the column holds saved HTML pages and the output is each page's clean text.
 
     ``rules`` is a ``RuleSet``, a shipped set name, a rule file path, or a tuple of them. Names and paths
     are loaded here, on the driver; the rule definitions then travel with the job, so executors need no
@@ -49,7 +51,8 @@ def clean_column(df: Any, column: str, rules: RuleSet | str | tuple[str, ...] = 
 
         rs = _worker_rules(key, payload)
         for pdf in batches:
-            values = [rs.clean(v) if isinstance(v, str) else None for v in pdf[column]]
+            clean = rs.clean_html if html else rs.clean
+            values = [clean(v) if isinstance(v, str) else None for v in pdf[column]]
             pdf[out] = pd.Series(values, index=pdf.index, dtype=object)
             yield pdf
 
