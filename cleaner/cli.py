@@ -115,8 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fold the output to ASCII (Đảm bảo -> Dam bao), for keys")
     c.add_argument("--max-removed", type=_share, default=DEFAULT_MAX_REMOVED, metavar="SHARE",
                    help=f"guard: do not write a file that cleaning would empty or strip of more than this "
-                        f"share of its characters, e.g. 0.95 or 95%% (default {DEFAULT_MAX_REMOVED})")
-    c.add_argument("--force", action="store_true", help="write even when the guard would hold a file back")
+                        f"share of its characters, e.g. 0.95 or 95%% (default {DEFAULT_MAX_REMOVED}); a "
+                        "JSONL record held back is written unchanged")
+    c.add_argument("--force", action="store_true",
+                   help="write even when the guard would hold a file or record back")
     c.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help="stop a rule's pattern that runs longer than this on one line and fail that file, "
                         "naming the rule (catastrophic backtracking); 0 = no limit "
@@ -388,7 +390,8 @@ def _clean_jsonl_path(rules: RuleSet, args: argparse.Namespace, report: Report, 
 
     records = clean_jsonl_file(path, rules, dest=dest, text_field=args.text_field,
                                drop_bad_records=args.drop_bad_records,
-                               explain=args.explain or bool(args.report), jobs=args.jobs)
+                               explain=args.explain or bool(args.report), jobs=args.jobs,
+                               max_removed=args.max_removed, force=args.force)
     try:
         _run_jsonl(records, str(path), args, report, to_stdout, entries)
     except (OSError, EOFError, zlib.error) as exc:
@@ -411,7 +414,7 @@ def _clean_jsonl_stdin(rules: RuleSet, args: argparse.Namespace, report: Report)
     start = time.perf_counter()
     records = clean_jsonl(sys.stdin.buffer, rules, text_field=args.text_field,
                           drop_bad_records=args.drop_bad_records, explain=args.explain or bool(args.report),
-                          jobs=args.jobs)
+                          jobs=args.jobs, max_removed=args.max_removed, force=args.force)
     _run_jsonl(records, "<stdin>", args, report, to_stdout, entries)
     report.seconds = time.perf_counter() - start
     if not args.quiet:
@@ -445,6 +448,11 @@ def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report
                 print(f"vnclean: {kind}: {name}:{rec.line}: {rec.message}", file=sys.stderr)
             if len(problems) < REPORT_MAX_PROBLEMS:
                 problems.append({"line": rec.line, "status": rec.status, "message": rec.message})
+        elif rec.status == "guarded":  # written unchanged, reported as the guard reports a file
+            if counts["guarded"] <= JSONL_WARNINGS:
+                print(f"vnclean: error: {name}:{rec.line}: {rec.message}", file=sys.stderr)
+            if len(problems) < REPORT_MAX_PROBLEMS:
+                problems.append({"line": rec.line, "status": rec.status, "message": rec.message})
         if args.explain and rec.changes:
             print(f"== {name}:{rec.line}")
             for c in rec.changes:
@@ -457,7 +465,11 @@ def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report
     if n_problems > JSONL_WARNINGS:
         print(f"vnclean: warning: {name}: {n_problems - JSONL_WARNINGS} more records could not be cleaned "
               "(--report FILE.json lists them)", file=sys.stderr)
+    if counts["guarded"] > JSONL_WARNINGS:
+        print(f"vnclean: error: {name}: {counts['guarded'] - JSONL_WARNINGS} more records held back by the "
+              "guard (--report FILE.json lists them)", file=sys.stderr)
     records_read = sum(counts.values()) - counts["blank"]
+    report.guarded += counts["guarded"]
     report.read += 1
     report.failed += counts["failed"] > 0
     if counts["changed"]:
@@ -466,13 +478,15 @@ def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report
             print(f"would change: {name} ({counts['changed']} of {records_read} records)")
     if not args.quiet:
         fate = "dropped" if args.drop_bad_records else "passed through"
-        print(f"vnclean: {name}: {records_read} records, {counts['changed']} changed, {n_problems} could not "
-              f"be cleaned ({fate})", file=sys.stderr)
+        n_held = counts["guarded"]
+        held = f", {n_held} held back by the guard (written unchanged)" if n_held else ""
+        print(f"vnclean: {name}: {records_read} records, {counts['changed']} changed{held}, {n_problems} "
+              f"could not be cleaned ({fate})", file=sys.stderr)
     if args.report:
         entries.append({"path": name, "format": "jsonl", "status": "failed" if counts["failed"] else
                         "changed" if counts["changed"] else "unchanged", "records": counts,
                         "removed": removed, "problems": problems,
-                        "problems_not_listed": max(0, n_problems - len(problems))})
+                        "problems_not_listed": max(0, n_problems + counts["guarded"] - len(problems))})
 
 
 def _finish_report(args: argparse.Namespace, report: Report, entries: list[dict[str, Any]]) -> int:
