@@ -36,6 +36,7 @@ examples:
   vnclean rules list                         every rule: id, why, file
   vnclean rules test my-site.yaml            run a rule file's examples
   vnclean learn corpus/ -o learned.yaml      propose rules for lines repeated across the corpus
+  vnclean dedup corpus/ -o unique/ --keep first   list duplicate clusters; write one document of each
 """
 
 #: Legacy Vietnamese font encodings; ``--encoding`` with one of these sets the legacy fix, not the codec.
@@ -146,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("files", nargs="*", metavar="FILE", help="rule files or shipped set names")
     rt.add_argument("-q", "--quiet", action="store_true", help="only failures and the total")
     _learn_args(sub)
+    _dedup_args(sub)
     return parser
 
 
@@ -185,6 +187,47 @@ def _learn_args(sub: Any) -> None:
     le.add_argument("--explain", action="store_true",
                     help="print every candidate: proposed or rejected, and why")
     le.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+
+
+def _similarity(text: str) -> float:
+    """``--threshold``: a similarity above 0 and at most 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a similarity; give one above 0 and at most 1, "
+                                         "such as 0.7")
+    return value
+
+
+def _dedup_args(sub: Any) -> None:
+    from cleaner.dedup import THRESHOLD
+
+    dd = sub.add_parser("dedup", help="find exact and near-duplicate documents; keep one of each cluster",
+                        description="Find documents that repeat an earlier one (the same text, or "
+                                    "the same body with a changed byline, date or a paragraph more or less), "
+                                    "list each cluster with its members and their similarity, and with -o "
+                                    "DIR --keep first write the corpus without them.")
+    dd.add_argument("paths", nargs="+", metavar="PATH",
+                    help="text files, folders, or JSONL files (.jsonl, .jsonl.gz: one document per record)")
+    dd.add_argument("-o", "--output", metavar="DIR",
+                    help="write the inputs below DIR, mirroring the tree, without duplicates (with --keep)")
+    dd.add_argument("--keep", choices=("first",),
+                    help="with -o: the member of each cluster to write: the first one read, in input order")
+    dd.add_argument("--threshold", type=_similarity, default=THRESHOLD, metavar="SIMILARITY",
+                    help="estimated Jaccard similarity of two bodies' five-word shingles from which they are "
+                         f"one cluster (default {THRESHOLD})")
+    dd.add_argument("--glob", default="*.txt", metavar="PATTERN",
+                    help="files to take from folders (default: *.txt)")
+    dd.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                    help="file names to leave out (e.g. '*.gold.txt'); repeatable")
+    dd.add_argument("--encoding", default="utf-8", metavar="NAME",
+                    help="encoding of text files (default utf-8)")
+    dd.add_argument("--text-field", default="text", metavar="NAME",
+                    help="JSONL: the field that holds each record's text (default: text)")
+    dd.add_argument("--report", metavar="FILE.json", help="write the clusters and problems as JSON")
+    dd.add_argument("-q", "--quiet", action="store_true", help="no summary line")
 
 
 def _load(args: argparse.Namespace) -> RuleSet:
@@ -613,6 +656,63 @@ def cmd_learn(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
+def cmd_dedup(args: argparse.Namespace) -> int:
+    from cleaner.dedup import Problem, clusters, dedup_paths
+
+    out = Path(args.output) if args.output else None
+    if out is not None and args.keep is None:
+        _err("-o writes the corpus without its duplicates: say which member of each cluster to keep "
+             "(--keep first)")
+        return 2
+    if args.keep is not None and out is None:
+        _err("--keep needs -o DIR: the folder the kept documents are written to")
+        return 2
+    if out is not None:
+        problem = _check_out_dir(out, args.paths)
+        if problem:
+            _err(problem)
+            return 2
+    failed, documents = 0, 0
+    duplicates: list[Any] = []
+    problems: list[dict[str, str]] = []
+    for item in dedup_paths(args.paths, out_dir=out, threshold=args.threshold, glob=args.glob,
+                            exclude=args.exclude, text_field=args.text_field, encoding=args.encoding):
+        if isinstance(item, Problem):
+            if item.written:
+                print(f"vnclean: warning: {item.message}", file=sys.stderr)
+            else:
+                failed += 1
+                _err(item.message)
+            problems.append({"name": item.name, "message": item.message})
+            continue
+        documents += 1
+        if item.duplicate:
+            duplicates.append(item)
+    found = clusters(duplicates)
+    for c in found:
+        print(f"== {c.first}  (first of {1 + len(c.members)})")
+        for v in c.members:
+            print(f"  {'identical' if v.identical else f'{v.similarity:.2f}':<9}  {v.name}")
+    identical = sum(v.identical for v in duplicates)
+    if not args.quiet:
+        line = (f"{documents} documents, {documents - len(duplicates)} distinct; {len(found)} clusters hold "
+                f"{len(duplicates)} duplicates ({identical} identical, {len(duplicates) - identical} near)")
+        if out is not None:
+            line += f"; {len(duplicates)} duplicates not written to {out} (--keep first)"
+        print(f"vnclean: {line}", file=sys.stderr)
+    if args.report:
+        import json
+
+        from cleaner.files import write_atomic
+
+        data = {"summary": {"documents": documents, "distinct": documents - len(duplicates),
+                            "clusters": len(found), "duplicates": len(duplicates), "identical": identical,
+                            "threshold": args.threshold, "output": str(out) if out else None},
+                "clusters": [c.to_json() for c in found], "problems": problems}
+        write_atomic(args.report, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return 2 if failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -626,6 +726,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_rules(args)
         if args.command == "learn":
             return cmd_learn(args)
+        if args.command == "dedup":
+            return cmd_dedup(args)
     except CleanerError as exc:
         _err(str(exc))
         return 2

@@ -178,10 +178,12 @@ def clusters(verdicts: Iterable[Verdict]) -> list[Cluster]:
 
 @dataclass(frozen=True)
 class Problem:
-    """An input that could not be compared (unreadable file, a JSONL line without text); never dropped."""
+    """An input that could not be compared: a file that cannot be read (``written`` False: nothing was
+    written for it), or a JSONL line without text (``written`` True: it goes to the output unchanged)."""
 
     name: str
     message: str
+    written: bool = False
 
 
 def dedup_paths(paths: Iterable[str], *, out_dir: str | os.PathLike[str] | None = None,
@@ -255,7 +257,7 @@ def _records(dd: Deduplicator, path: Path, fh: IO[bytes], dst: IO[bytes] | None,
                     problem = (f"no text field '{field}'; the record is kept as it is (name the field "
                                "with --text-field)")
         if problem is not None:
-            yield Problem(name, f"{name}: {problem}")
+            yield Problem(name, f"{name}: {problem}", written=True)
         verdict = dd.check(name, text) if text is not None else None
         if dst is not None and (verdict is None or not verdict.duplicate):
             dst.write(raw if raw.endswith(b"\n") else raw + b"\n")
