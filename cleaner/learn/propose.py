@@ -16,7 +16,18 @@ import regex
 
 from cleaner.examples import check_rule
 from cleaner.guard import held_back
-from cleaner.learn.counter import DOCS, DOCSET, FROM_END, FROM_START, MANY, SAMPLES, VARIANT, Counts
+from cleaner.learn.counter import (
+    DOCS,
+    DOCSET,
+    FROM_END,
+    FROM_START,
+    MANY,
+    MIN_END,
+    MIN_START,
+    SAMPLES,
+    VARIANT,
+    Counts,
+)
 from cleaner.learn.keys import count_keys, key_hash, line_key, literal_parts, shape_key, shape_pattern
 from cleaner.rules import Examples, Rule, RuleSet
 from cleaner.text import fold_key as _fold
@@ -46,9 +57,13 @@ class LearnOptions:
     within this many lines of a document's start (end) gets ``first:`` (``last:``). ``include_covered``:
     also propose what the base rules already remove (for a rule file used without them).
 
-    Template, not text: a sentence-shaped candidate (see ``sentence_shaped``) is proposed only when it is
-    at a document's edge in at least ``sentence_min_share`` of the documents (a site-wide footer notice),
-    never otherwise; lines that occur in exactly the same documents are judged together, so one sentence
+    Template, not text: a line whose occurrences are more than ``max_spread`` lines apart (counted from
+    the start and from the end) has no consistent position: it is proposed only when it is widespread,
+    in at least ``widespread_share`` of the documents (a caption credit; not a title quoted in another
+    page's related box). A sentence-shaped line (see ``sentence_shaped``) is proposed only when it is at a
+    document's edge in at least ``widespread_share`` of the documents and is the only sentence among the
+    lines that occur in exactly those documents (a site-wide notice), never otherwise, and a shape of
+    sentences never; lines that occur in exactly the same documents are judged together, so body text
     among them rejects them all. ``max_body_loss``: in no sampled document may the proposed rules remove
     more than this share of what the base rules keep as article text (the guard's decision, applied to the
     body). ``dedup``: exact and near-duplicate documents (``cleaner.dedup``, similarity at least
@@ -60,7 +75,8 @@ class LearnOptions:
     max_article_hits: int = 2
     edge_lines: int = 15
     include_covered: bool = False
-    sentence_min_share: float = 0.1
+    widespread_share: float = 0.1
+    max_spread: int = 5
     max_body_loss: float = 0.5
     dedup: bool = True
     dedup_threshold: float = 0.7
@@ -89,6 +105,7 @@ class Candidate:
     samples: tuple[str, ...]
     variants: bool = False  # a shape seen on more than one distinct line
     hash: int = 0  # the key's hash in the counts
+    spread: int = 0  # how many lines apart its occurrences are, from the start or from the end (the less)
 
     def rule(self, rid: str = "learned-candidate") -> Rule:
         """The rule that removes this candidate's lines (no examples, no position condition)."""
@@ -162,8 +179,9 @@ def candidates(counts: Counts, options: LearnOptions) -> list[Candidate]:
         else:
             where = "anywhere"
         variants = rec[VARIANT] == MANY or len({_fold(s) for s in samples}) > 1
+        spread = min(rec[FROM_START] - rec[MIN_START], rec[FROM_END] - rec[MIN_END])
         out.append(Candidate(kind, key, rec[DOCS], rec[DOCS] / counts.documents, where, rec[DOCSET],
-                             rec[FROM_START], samples, variants, h))
+                             rec[FROM_START], samples, variants, h, spread))
     out.sort(key=lambda c: (-c.docs, c.kind, c.key))
     return out
 
@@ -317,13 +335,20 @@ def select(counts: Counts, base: RuleSet, options: LearnOptions) -> tuple[list[C
             rejected.append(Rejection(c, f"already removed by {by}"))
             continue
         sentence = next((x for x in c.samples if sentence_shaped(x)), None)
-        if sentence is not None and (c.share < options.sentence_min_share or c.where == "anywhere"):
+        # A shape of sentences is templated article text ("Nhiệt độ cao nhất là <n> độ C."): never a rule.
+        if sentence is not None and (c.kind == "shape" or c.share < options.widespread_share
+                                     or c.where == "anywhere"):
             if c.kind == "line":
                 with_body[group_key(c)] = sentence
             words = word_count(sentence)
             rejected.append(Rejection(c, f"sentence-shaped body text ({words} words), which the base rules "
                                          "keep as article text; a template sentence sits at a page's edge "
-                                         f"in at least {options.sentence_min_share:.0%} of the documents"))
+                                         f"in at least {options.widespread_share:.0%} of the documents"))
+            continue
+        if c.spread > options.max_spread and c.share < options.widespread_share:
+            rejected.append(Rejection(c, f"at no consistent position (its occurrences are {c.spread} lines "
+                                         "apart or more) and in too few documents to be a template "
+                                         f"anyway (under {options.widespread_share:.0%})"))
             continue
         hits = pool.hits(c.rule())
         if len(hits) > options.max_article_hits:
@@ -351,6 +376,10 @@ def _template_blocks(accepted: list[Candidate], with_body: dict[tuple[str, int, 
     removed: dict[int, set[int]] = {}
     for key, members in sorted(blocks.items(), key=lambda kv: (-kv[1][0].docs, kv[1][0].order)):
         sentence = with_body.get(key)
+        sentences = [x for c in members for x in c.samples[:1] if sentence_shaped(x)]
+        if sentence is None and len(sentences) > 1:
+            # A site-wide notice is one sentence; several that always come together are an article.
+            sentence = sentences[0]
         if sentence is not None:
             reason = (f"occurs in exactly the same {members[0].docs} documents as the body text "
                       f"{sentence[:60]!r}: an article these documents share, not a template")
