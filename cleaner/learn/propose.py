@@ -42,6 +42,9 @@ KEEP_MAX_WORDS = 40
 SENTENCE_MIN_WORDS = 8
 _SENTENCE_END = regex.compile(r"[.!?…][\"”’»)]*\s*$")
 _WORD = regex.compile(r"\w{2,}")
+#: Separators between the links of a menu line; words as a reader counts them (not the separators).
+_SEPARATOR = regex.compile(r"\s[|•·]\s")
+_TOKEN = regex.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -140,10 +143,14 @@ def looks_like_article(line: str) -> bool:
 def sentence_shaped(line: str) -> bool:
     """A line that reads as body text: long, or a sentence of several words ending in a full stop.
 
+    Links joined by separators ("Giới thiệu | Liên hệ | Quảng cáo") are a menu however long.
+
     >>> sentence_shaped("Ảnh: Internet."), sentence_shaped("Sáng nay, trời mưa to ở khắp Hà Nội.")
     (False, True)
     """
-    n = word_count(line)
+    if len(_SEPARATOR.findall(line)) >= 2:
+        return False
+    n = len(_TOKEN.findall(line))
     return n >= ARTICLE_MIN_WORDS or (n >= SENTENCE_MIN_WORDS and bool(_SENTENCE_END.search(line)))
 
 
