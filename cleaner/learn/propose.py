@@ -62,9 +62,9 @@ class LearnOptions:
 
     Template, not text: a line whose occurrences are more than ``max_spread`` lines apart (counted from
     the start and from the end) has no consistent position: it is proposed only when it is widespread,
-    in at least ``widespread_share`` of the documents (a caption credit; not a title quoted in another
-    page's related box). A sentence-shaped line (see ``sentence_shaped``) is proposed only when it is at a
-    document's edge in at least ``widespread_share`` of the documents and is the only sentence among the
+    in at least ``widespread_share`` of the documents and ``widespread_docs`` of them (a caption credit;
+    not a title quoted in another page's related box). A sentence-shaped line (see ``sentence_shaped``)
+    is proposed only when it is widespread, at a document's edge, and is the only sentence among the
     lines that occur in exactly those documents (a site-wide notice), never otherwise, and a shape of
     sentences never; lines that occur in exactly the same documents are judged together, so body text
     among them rejects them all. ``max_body_loss``: in no sampled document may the proposed rules remove
@@ -79,6 +79,7 @@ class LearnOptions:
     edge_lines: int = 15
     include_covered: bool = False
     widespread_share: float = 0.1
+    widespread_docs: int = 5
     max_spread: int = 5
     max_body_loss: float = 0.5
     dedup: bool = True
@@ -92,6 +93,10 @@ class LearnOptions:
 
     def threshold(self, documents: int) -> int:
         return max(self.min_docs, math.ceil(self.min_share * documents))
+
+    def widespread(self, c: Candidate) -> bool:
+        """In so many documents that a line not shaped like a template is one all the same."""
+        return c.share >= self.widespread_share and c.docs >= self.widespread_docs
 
 
 @dataclass(frozen=True)
@@ -343,19 +348,20 @@ def select(counts: Counts, base: RuleSet, options: LearnOptions) -> tuple[list[C
             continue
         sentence = next((x for x in c.samples if sentence_shaped(x)), None)
         # A shape of sentences is templated article text ("Nhiệt độ cao nhất là <n> độ C."): never a rule.
-        if sentence is not None and (c.kind == "shape" or c.share < options.widespread_share
-                                     or c.where == "anywhere"):
+        if sentence is not None and (c.kind == "shape" or not options.widespread(c) or c.where == "anywhere"):
             if c.kind == "line":
                 with_body[group_key(c)] = sentence
             words = word_count(sentence)
             rejected.append(Rejection(c, f"sentence-shaped body text ({words} words), which the base rules "
                                          "keep as article text; a template sentence sits at a page's edge "
-                                         f"in at least {options.widespread_share:.0%} of the documents"))
+                                         f"in at least {options.widespread_share:.0%} of the documents "
+                                         f"and {options.widespread_docs} of them"))
             continue
-        if c.spread > options.max_spread and c.share < options.widespread_share:
+        if c.spread > options.max_spread and not options.widespread(c):
             rejected.append(Rejection(c, f"at no consistent position (its occurrences are {c.spread} lines "
                                          "apart or more) and in too few documents to be a template "
-                                         f"anyway (under {options.widespread_share:.0%})"))
+                                         f"anyway (under {options.widespread_share:.0%}, or under "
+                                         f"{options.widespread_docs})"))
             continue
         hits = pool.hits(c.rule())
         if len(hits) > options.max_article_hits:
