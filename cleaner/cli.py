@@ -201,6 +201,10 @@ def _similarity(text: str) -> float:
     return value
 
 
+#: ``vnclean dedup --max-index`` default: 200,000 distinct documents, about 1.8 GB of index.
+DEDUP_MAX_INDEX = 200_000
+
+
 def _dedup_args(sub: Any) -> None:
     from cleaner.dedup import THRESHOLD
 
@@ -226,6 +230,9 @@ def _dedup_args(sub: Any) -> None:
                     help="encoding of text files (default utf-8)")
     dd.add_argument("--text-field", default="text", metavar="NAME",
                     help="JSONL: the field that holds each record's text (default: text)")
+    dd.add_argument("--max-index", type=int, default=DEDUP_MAX_INDEX, metavar="N",
+                    help="distinct documents kept in the index, about 9 KB each; later ones are compared "
+                         f"with them but not added (default {DEDUP_MAX_INDEX:,}, about 1.8 GB)")
     dd.add_argument("--report", metavar="FILE.json", help="write the clusters and problems as JSON")
     dd.add_argument("-q", "--quiet", action="store_true", help="no summary line")
 
@@ -657,7 +664,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
-    from cleaner.dedup import Problem, clusters, dedup_paths
+    from cleaner.dedup import Deduplicator, Problem, clusters, dedup_paths
 
     out = Path(args.output) if args.output else None
     if out is not None and args.keep is None:
@@ -675,8 +682,9 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     failed, documents = 0, 0
     duplicates: list[Any] = []
     problems: list[dict[str, str]] = []
-    for item in dedup_paths(args.paths, out_dir=out, threshold=args.threshold, glob=args.glob,
-                            exclude=args.exclude, text_field=args.text_field, encoding=args.encoding):
+    index = Deduplicator(args.threshold, max_index=args.max_index)
+    for item in dedup_paths(args.paths, out_dir=out, glob=args.glob, exclude=args.exclude,
+                            text_field=args.text_field, encoding=args.encoding, deduplicator=index):
         if isinstance(item, Problem):
             if item.written:
                 print(f"vnclean: warning: {item.message}", file=sys.stderr)
@@ -694,6 +702,11 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         for v in c.members:
             print(f"  {'identical' if v.identical else f'{v.similarity:.2f}':<9}  {v.name}")
     identical = sum(v.identical for v in duplicates)
+    if index.unindexed:
+        print(f"vnclean: warning: the index was full ({args.max_index:,} distinct documents): "
+              f"{index.unindexed:,} later documents were compared with those but not with each other; "
+              "raise --max-index, or deduplicate shard by shard (a site or a month at a time)",
+              file=sys.stderr)
     if not args.quiet:
         line = (f"{documents} documents, {documents - len(duplicates)} distinct; {len(found)} clusters hold "
                 f"{len(duplicates)} duplicates ({identical} identical, {len(duplicates) - identical} near)")
@@ -707,7 +720,8 @@ def cmd_dedup(args: argparse.Namespace) -> int:
 
         data = {"summary": {"documents": documents, "distinct": documents - len(duplicates),
                             "clusters": len(found), "duplicates": len(duplicates), "identical": identical,
-                            "threshold": args.threshold, "output": str(out) if out else None},
+                            "threshold": args.threshold, "unindexed": index.unindexed,
+                            "output": str(out) if out else None},
                 "clusters": [c.to_json() for c in found], "problems": problems}
         write_atomic(args.report, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     return 2 if failed else 0

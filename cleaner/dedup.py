@@ -3,7 +3,7 @@
 Crawls repeat documents (one article under two URLs, syndicated copies, re-crawls). Each document is
 compared with the first member of every cluster seen so far; a document like none of them starts a new
 cluster. Documents are read once and their text is never kept: per distinct document the index keeps a
-signature and its LSH bands (about 3 KB), per duplicate only its name.
+signature and its LSH bands (about 9 KB, measured), per duplicate only its name; ``max_index`` bounds it.
 
 >>> dd = Deduplicator()
 >>> story = "Sáng nay, mưa lớn kéo dài nhiều giờ khiến nhiều tuyến phố ở Hà Nội ngập sâu, xe chết máy.\\n"
@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,11 @@ SHINGLE_WORDS = 5
 BODY_MIN_WORDS = 8
 #: The seed of the MinHash permutations; fixed, so a run's clusters are reproducible.
 SEED = 1
+#: The LSH index looks for candidates from this far below the threshold; each candidate is then checked
+#: against the threshold with its signature. At 0.7 the index is datasketch's for 0.5 (25 bands of 5
+#: rows), which finds a pair of similarity 0.7 with probability 0.990 and 0.75 with 0.999; indexed at
+#: 0.7 itself (14 bands of 9) it missed a copy of similarity 0.79 that lacked one of its paragraphs.
+INDEX_MARGIN = 0.2
 
 
 @dataclass(frozen=True)
@@ -83,30 +89,65 @@ def _band_key(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=8).digest()
 
 
-def shingles(text: str, *, words: int = SHINGLE_WORDS, body_min_words: int = BODY_MIN_WORDS) -> set[bytes]:
-    """The word shingles a document is compared by (case, diacritics, spacing folded; see ``BODY_MIN_WORDS``).
+def body_words(text: str, body_min_words: int = BODY_MIN_WORDS) -> list[str]:
+    """The words a document is compared by: its body lines' (see ``BODY_MIN_WORDS``), case, diacritics and
+    spacing folded.
 
-    >>> sorted(shingles("Ảnh: AP\\nMột hai ba bốn năm sáu bảy tám", words=7))
-    [b'hai ba bon nam sau bay tam', b'mot hai ba bon nam sau bay']
+    >>> body_words("Ảnh: AP\\nMột hai ba bốn năm sáu bảy tám")
+    ['mot', 'hai', 'ba', 'bon', 'nam', 'sau', 'bay', 'tam']
     """
     lines = [fold_key(line) for line in to_lines(text)]
     body = [line for line in lines if len(line.split()) >= body_min_words] or lines
-    tokens = " ".join(body).split()
+    return " ".join(body).split()
+
+
+def shingles(text: str, *, words: int = SHINGLE_WORDS, body_min_words: int = BODY_MIN_WORDS) -> set[str]:
+    """The shingles of a document: each run of ``words`` body words (all of them when there are fewer).
+
+    >>> sorted(shingles("Ảnh: AP\\nMột hai ba bốn năm sáu bảy tám", words=7))
+    ['hai ba bon nam sau bay tam', 'mot hai ba bon nam sau bay']
+    """
+    tokens = body_words(text, body_min_words)
     if len(tokens) <= words:
-        return {" ".join(tokens).encode("utf-8")} if tokens else set()
-    return {" ".join(tokens[i:i + words]).encode("utf-8") for i in range(len(tokens) - words + 1)}
+        return {" ".join(tokens)} if tokens else set()
+    return {" ".join(tokens[i:i + words]) for i in range(len(tokens) - words + 1)}
+
+
+#: Multiplier that folds a shingle's word hashes into one 32-bit hash (the FNV prime: odd, well mixed).
+_FOLD = 16777619
+_MASK32 = 0xFFFFFFFF
+
+
+def shingle_hashes(text: str, *, words: int = SHINGLE_WORDS, body_min_words: int = BODY_MIN_WORDS) -> Any:
+    """``shingles`` as distinct 32-bit hashes (a numpy array), computed a word at a time: several times
+    faster than hashing each shingle's text, and what the MinHash is built from."""
+    import numpy as np
+
+    tokens = body_words(text, body_min_words)
+    if not tokens:
+        return np.zeros(0, dtype=np.uint64)
+    hashes = np.fromiter((zlib.crc32(t.encode("utf-8", "surrogatepass")) for t in tokens), dtype=np.uint64,
+                         count=len(tokens))
+    k = min(words, len(tokens))
+    n = len(tokens) - k + 1
+    out: Any = np.zeros(n, dtype=np.uint64)
+    for j in range(k):  # below 2**32 times a 25-bit multiplier: no uint64 overflow
+        out = (out * _FOLD + hashes[j:j + n]) & _MASK32
+    return np.unique(out)
 
 
 class Deduplicator:
     """Streaming near-duplicate detection: ``check`` each document once, in order.
 
     Only the first document of each cluster enters the index, so memory grows with the number of distinct
-    documents (a signature of ``num_perm`` 32-bit values plus the LSH bands), never with their text.
+    documents (a signature of ``num_perm`` 32-bit values plus the LSH bands, about 9 KB), never with their
+    text. ``max_index`` caps it: once that many distinct documents are indexed, later ones are still
+    compared with them but not added (``unindexed`` counts them), so copies among those go unseen.
     """
 
     def __init__(self, threshold: float = THRESHOLD, *, num_perm: int = NUM_PERM,
                  shingle_words: int = SHINGLE_WORDS, body_min_words: int = BODY_MIN_WORDS,
-                 seed: int = SEED) -> None:
+                 seed: int = SEED, max_index: int | None = None) -> None:
         from datasketch import MinHashLSH
 
         if not 0 < threshold <= 1:
@@ -116,17 +157,24 @@ class Deduplicator:
         self.shingle_words = shingle_words
         self.body_min_words = body_min_words
         self.seed = seed
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, hashfunc=_band_key)
+        from datasketch import MinHash
+
+        self._lsh = MinHashLSH(threshold=max(0.1, threshold - INDEX_MARGIN), num_perm=num_perm,
+                               hashfunc=_band_key)
+        # An empty MinHash to copy for each document: the permutations are drawn once, not per document.
+        # Its input is already hashed (shingle_hashes), so its hash function only turns them into ints.
+        self._empty = MinHash(num_perm=num_perm, seed=seed, hashfunc=int)
         self._names: list[str] = []  # first members, by their key in the index
         self._signatures: list[Any] = []  # their MinHash values (numpy uint32 arrays)
         self._exact: dict[bytes, int] = {}  # digest of the spacing-folded text -> first member's key
+        self.max_index = max_index
         self.documents = 0
         self.duplicates = 0
+        self.unindexed = 0
 
     def check(self, name: str, text: str) -> Verdict:
         """Compare one document with every cluster so far; if it is like none, it starts a new one."""
         import numpy as np
-        from datasketch import MinHash
 
         self.documents += 1
         lines = [" ".join(line.split()) for line in to_lines(text)]
@@ -138,8 +186,8 @@ class Deduplicator:
         if same is not None:
             self.duplicates += 1
             return Verdict(name, self._names[same], 1.0, identical=True)
-        mh = MinHash(num_perm=self.num_perm, seed=self.seed)
-        mh.update_batch(shingles(text, words=self.shingle_words, body_min_words=self.body_min_words))
+        mh = self._empty.copy()
+        mh.update_batch(shingle_hashes(text, words=self.shingle_words, body_min_words=self.body_min_words))
         values = mh.hashvalues.astype(np.uint32)  # MinHash values are below 2**32: half the memory
         best, best_sim = -1, 0.0
         for key in self._lsh.query(mh):
@@ -150,6 +198,9 @@ class Deduplicator:
             self.duplicates += 1
             return Verdict(name, self._names[best], best_sim)
         key = len(self._names)
+        if self.max_index is not None and key >= self.max_index:
+            self.unindexed += 1
+            return Verdict(name)
         self._names.append(name)
         self._signatures.append(values)
         self._exact[digest] = key
@@ -157,10 +208,10 @@ class Deduplicator:
         return Verdict(name)
 
 
-def find_duplicates(documents: Iterable[tuple[str, str]], *,
-                    threshold: float = THRESHOLD) -> Iterator[Verdict]:
+def find_duplicates(documents: Iterable[tuple[str, str]], *, threshold: float = THRESHOLD,
+                    max_index: int | None = None) -> Iterator[Verdict]:
     """A ``Verdict`` for each ``(name, text)``, in order, streamed (see ``Deduplicator``)."""
-    dd = Deduplicator(threshold)
+    dd = Deduplicator(threshold, max_index=max_index)
     for name, text in documents:
         yield dd.check(name, text)
 
@@ -188,17 +239,19 @@ class Problem:
 
 def dedup_paths(paths: Iterable[str], *, out_dir: str | os.PathLike[str] | None = None,
                 threshold: float = THRESHOLD, glob: str = "*.txt", exclude: Iterable[str] = (),
-                text_field: str = TEXT_FIELD, encoding: str = "utf-8") -> Iterator[Verdict | Problem]:
+                text_field: str = TEXT_FIELD, encoding: str = "utf-8", max_index: int | None = None,
+                deduplicator: Deduplicator | None = None) -> Iterator[Verdict | Problem]:
     """Find duplicates among text files, folders and JSONL files (one document per record), in input order.
 
     With ``out_dir`` the corpus is written there without duplicates, mirroring the input tree: every text
     file and JSONL record that is not a duplicate of an earlier one (the first member of each cluster is
     kept), byte for byte. Records and files that cannot be read as documents are written unchanged and
     yielded as a ``Problem``; every duplicate left out is yielded as its ``Verdict``: nothing goes silently.
+    Pass ``deduplicator`` to read its counts (``unindexed``) afterwards.
     """
     import fnmatch
 
-    dd = Deduplicator(threshold)
+    dd = deduplicator or Deduplicator(threshold, max_index=max_index)
     excluded = tuple(exclude)
     out = Path(out_dir) if out_dir is not None else None
     for item in iter_inputs(list(paths), glob, exclude=[out] if out is not None else []):

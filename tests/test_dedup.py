@@ -171,3 +171,14 @@ def test_an_unreadable_input_is_an_error_and_the_others_go_on(tmp_path: Path, ru
     (src / "bad.txt").write_bytes(b"Xin ch\xe0o")
     code, out, err = run_cli("dedup", src)
     assert code == 2 and "bad.txt:1: not valid utf-8" in err and "(first of 3)" in out
+
+
+def test_a_full_index_still_finds_copies_of_what_it_holds_and_says_so(tmp_path: Path, run_cli) -> None:
+    docs = [(f"d{i}", "\n".join(_article(i))) for i in range(4)]
+    dd = Deduplicator(max_index=2)
+    verdicts = [dd.check(n, t) for n, t in [*docs, ("copy0", docs[0][1]), ("copy3", docs[3][1])]]
+    assert [v.duplicate_of for v in verdicts] == [None, None, None, None, "d0", None]
+    assert dd.unindexed == 3  # d2, d3 and copy3: compared, not indexed
+    src = _folder(tmp_path)
+    code, _, err = run_cli("dedup", src, "--max-index", "1")
+    assert code == 0 and "the index was full (1 distinct documents)" in err

@@ -113,7 +113,9 @@ def learn(documents: Iterable[str], *, base: RuleSet | str = "vn-news",
     counts = Counts(max_keys=options.max_keys, samples_per_key=options.samples_per_key,
                     sample_docs=options.sample_docs, seed=options.seed)
     # An article crawled twice (or syndicated) would otherwise look like a template shared by two pages.
-    dedup = Deduplicator(options.dedup_threshold) if options.dedup else None
+    dedup = None
+    if options.dedup:
+        dedup = Deduplicator(options.dedup_threshold, max_index=options.dedup_max_index)
     for n, text in enumerate(documents):
         text = normalizer.apply(text.removeprefix("\ufeff"))
         if dedup is not None and dedup.check(str(n), text).duplicate:
