@@ -182,3 +182,20 @@ def test_a_full_index_still_finds_copies_of_what_it_holds_and_says_so(tmp_path: 
     src = _folder(tmp_path)
     code, _, err = run_cli("dedup", src, "--max-index", "1")
     assert code == 0 and "the index was full (1 distinct documents)" in err
+
+
+def test_readme_documents_every_dedup_flag() -> None:
+    import re
+
+    from cleaner.cli import build_parser
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"<!-- BEGIN dedup -->\n(.*?)<!-- END dedup -->", readme, re.S)
+    assert section, "README has no 'dedup' section"
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    dedup = sub.choices["dedup"]  # type: ignore[attr-defined]
+    for action in dedup._actions:
+        for flag in action.option_strings:
+            if flag not in ("-h", "--help"):
+                assert f"`{flag}" in section.group(1), f"README 'dedup' section does not mention {flag}"
