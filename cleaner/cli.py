@@ -25,7 +25,7 @@ from cleaner.rules import DEFAULT_TIMEOUT, RuleSet
 EPILOG = """\
 exit codes:
   0  ok (with --check: nothing would change)
-  1  --check or --in-place: a file would change / was changed; or the guard held a file back
+  1  --check or --in-place: a file would change / was changed; or the guard held a file or record back
   2  usage or rule-file error, or an input that could not be read (other inputs are still processed)
 
 examples:
