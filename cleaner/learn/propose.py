@@ -334,15 +334,10 @@ def select(counts: Counts, base: RuleSet, options: LearnOptions) -> tuple[list[C
     pool = _Pool(counts, base, {c.hash: n for n, c in enumerate(cands)}, options.threshold(counts.documents))
     accepted: list[Candidate] = []
     rejected: list[Rejection] = []
-    shapes_taken: set[str] = set()
     with_body: dict[tuple[str, int, int], str] = {}  # a block's key -> a body sentence among its lines
-    # Shapes first: a shape that passes makes the line candidates it covers redundant.
     for n, c in sorted(enumerate(cands), key=lambda nc: nc[1].kind != "shape"):
         if c.kind == "shape" and not c.variants:
             rejected.append(Rejection(c, "only one line has this shape; proposed as a line instead"))
-            continue
-        if c.kind == "line" and shape_key(c.samples[0]) in shapes_taken:
-            rejected.append(Rejection(c, f"covered by the learned shape '{shape_key(c.samples[0])}'"))
             continue
         seen = pool.seen.get(n)
         if not options.include_covered and _covered(c, seen, base):
@@ -372,10 +367,15 @@ def select(counts: Counts, base: RuleSet, options: LearnOptions) -> tuple[list[C
                                          f"text, e.g. {hits[0][:80]!r}"))
             continue
         accepted.append(c)
-        if c.kind == "shape":
-            shapes_taken.add(c.key)
     accepted, more = _template_blocks(accepted, with_body, pool, options)
     rejected += more
+    # A shape that passed every check makes the line candidates it covers redundant (judged only now: a
+    # shape rejected as a block leaves its lines to be proposed on their own).
+    shapes = {c.key for c in accepted if c.kind == "shape"}
+    covered = [c for c in accepted if c.kind == "line" and shape_key(c.samples[0]) in shapes]
+    rejected += [Rejection(c, f"covered by the learned shape '{shape_key(c.samples[0])}'") for c in covered]
+    gone = {id(c) for c in covered}
+    accepted = [c for c in accepted if id(c) not in gone]
     accepted.sort(key=lambda c: (-c.docs, c.kind, c.key))
     return accepted, rejected, pool
 
