@@ -100,3 +100,10 @@ def test_stdin_jsonl_is_guarded_too(tmp_path: Path, eater: Path, run_cli, monkey
     code, out, err = run_cli("clean", "-", "--format", "jsonl", "--rules", eater, "-q")
     assert code == 1 and "<stdin>:1: not cleaned" in err
     assert out.encode("utf-8") == data
+
+
+def test_the_guard_holds_in_worker_processes_too(eater: Path) -> None:
+    lines = [json.dumps({"n": n, "text": EATEN if n % 2 else KEPT}, ensure_ascii=False) for n in range(6)]
+    recs = list(clean_jsonl(lines, load_rules(str(eater)), jobs=2))
+    assert [r.status for r in recs] == ["changed", "guarded"] * 3
+    assert [r.output for r in recs if r.status == "guarded"] == lines[1::2]
