@@ -172,6 +172,11 @@ class Deduplicator:
         self.duplicates = 0
         self.unindexed = 0
 
+    @property
+    def full(self) -> bool:
+        """The index holds ``max_index`` documents: later ones are compared but no longer added."""
+        return self.max_index is not None and len(self._names) >= self.max_index
+
     def check(self, name: str, text: str) -> Verdict:
         """Compare one document with every cluster so far; if it is like none, it starts a new one."""
         import numpy as np

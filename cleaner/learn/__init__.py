@@ -118,7 +118,9 @@ def learn(documents: Iterable[str], *, base: RuleSet | str = "vn-news",
         dedup = Deduplicator(options.dedup_threshold, max_index=options.dedup_max_index)
     for n, text in enumerate(documents):
         text = normalizer.apply(text.removeprefix("\ufeff"))
-        if dedup is not None and dedup.check(str(n), text).duplicate:
+        # Past the index's room the threshold asks for 100 documents or more (see dedup_max_index): copies
+        # no longer make a template, and comparing every later document would cost more than counting it.
+        if dedup is not None and not dedup.full and dedup.check(str(n), text).duplicate:
             continue
         counts.add(text)
     duplicates = dedup.duplicates if dedup is not None else 0

@@ -84,8 +84,10 @@ class LearnOptions:
     max_body_loss: float = 0.5
     dedup: bool = True
     dedup_threshold: float = 0.7
-    #: Distinct documents the duplicate index holds (about 9 KB each, 45 MB in all): from 5,000 documents
-    #: on, the default threshold (2%) already asks for 100 documents, far more copies than a crawl repeats.
+    #: Distinct documents the duplicate index holds (about 9 KB each, 45 MB in all); later documents are
+    #: not compared: from 5,000 documents on, the default threshold (2%) already asks for 100 documents,
+    #: far more copies than a crawl repeats. With ``min_share`` 0 on a larger corpus, run ``vnclean dedup``
+    #: first.
     dedup_max_index: int = 5_000
     #: Memory bounds: keys kept before the rarest are forgotten, sample lines per key, documents sampled
     #: for the safety check and the must-keep examples.
