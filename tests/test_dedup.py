@@ -178,7 +178,7 @@ def test_a_full_index_still_finds_copies_of_what_it_holds_and_says_so(tmp_path: 
     dd = Deduplicator(max_index=2)
     verdicts = [dd.check(n, t) for n, t in [*docs, ("copy0", docs[0][1]), ("copy3", docs[3][1])]]
     assert [v.duplicate_of for v in verdicts] == [None, None, None, None, "d0", None]
-    assert dd.unindexed == 3  # d2, d3 and copy3: compared, not indexed
+    assert dd.unindexed == 3 and dd.full  # d2, d3 and copy3: compared, not indexed
     src = _folder(tmp_path)
     code, _, err = run_cli("dedup", src, "--max-index", "1")
     assert code == 0 and "the index was full (1 distinct documents)" in err
