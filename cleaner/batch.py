@@ -19,16 +19,10 @@ from cleaner.files import (
     unified_diff,
     write_atomic,
 )
+from cleaner.guard import DEFAULT_MAX_REMOVED
+from cleaner.guard import held_back as guard  # its one home is cleaner.guard; the old name stays
 from cleaner.report import Change
 from cleaner.rules import RuleSet
-
-#: Default share of a file's non-space characters that cleaning may remove before the guard holds the
-#: file back. Measured with the shipped rules on the 22 dev-corpus pages and the 5 seeds, where the gold
-#: texts agree with what the rules remove: the heaviest is tuoitre_001 (85.4%, a photo gallery whose
-#: captions are 85% of the page), then the dantri pages with a 134-line menu (38-66%), seed 001 with its
-#: related-news block 19%. A rule that eats the body paragraphs, or leaves only the title, removes 93-100%
-#: on most of the same pages; 0.9 passes every real page and still stops most of those.
-DEFAULT_MAX_REMOVED = 0.9
 
 
 @dataclass(frozen=True)
@@ -43,7 +37,7 @@ class Job:
     to_stdout: bool = False
     encoding: str = "utf-8"
     errors: str = "strict"
-    max_removed: float = DEFAULT_MAX_REMOVED
+    max_removed: float | None = DEFAULT_MAX_REMOVED
     force: bool = False
     line_endings: str = "keep"  # keep each file's style, or write lf / crlf (files.restyle)
     explain_fixes: bool = True  # with explain: list the normalization fixes too (not with --explain-rules)
@@ -76,30 +70,6 @@ class Outcome:
     changes: tuple[Change, ...] = ()
     replaced: int = 0  # bad byte sequences read as U+FFFD (--errors replace)
     note: str = ""  # a choice made while writing (the line endings of a mixed file)
-
-
-def guard(before: str, after: str, max_removed: float) -> str | None:
-    """Why cleaning must not be written (it empties a file, or removes too much of it), or ``None``.
-
-    Shares count non-space characters, so reflowed blank lines and indentation do not count as text.
-
-    >>> guard("Tin nóng\\nHà Nội mưa to.\\n", "Hà Nội mưa to.\\n", 0.9) is None
-    True
-    >>> guard("Tin nóng\\n", "", 0.9)
-    'cleaning would leave it empty'
-    """
-    # str.split() splits on exactly what str.isspace() accepts: this counts non-space characters in C.
-    n_before = sum(map(len, before.split()))
-    if n_before == 0:
-        return None
-    n_after = sum(map(len, after.split()))
-    if n_after == 0:
-        return "cleaning would leave it empty"
-    # Compared in whole characters, so a share exactly at the limit passes ("more than" the limit is held).
-    if n_before - n_after > max_removed * n_before:
-        share = 1 - n_after / n_before
-        return f"cleaning would remove {share:.1%} of its text (limit {max_removed:.0%}, see --max-removed)"
-    return None
 
 
 def fired_rules(changes: Iterable[Change]) -> list[str]:
@@ -158,7 +128,7 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
     # write nothing; the guard still runs so they say what --in-place would hold back.
     writes = job.write and (job.in_place or job.out_dir is not None or job.to_stdout)
     # A page's menus and footers are most of its text: for HTML the guard only holds back an empty result.
-    limit = 1.0 if html else job.max_removed
+    limit = None if html else job.max_removed
     reason = None if job.force or not changed else guard(original, cleaned, limit)
     if reason:
         fired = ", ".join(fired_rules(result.changes)) or "none"

@@ -25,7 +25,7 @@ from cleaner.rules import DEFAULT_TIMEOUT, RuleSet
 EPILOG = """\
 exit codes:
   0  ok (with --check: nothing would change)
-  1  --check or --in-place: a file would change / was changed; or the guard held a file back
+  1  --check or --in-place: a file would change / was changed; or the guard held a file or record back
   2  usage or rule-file error, or an input that could not be read (other inputs are still processed)
 
 examples:
@@ -37,6 +37,7 @@ examples:
   vnclean rules list                         every rule: id, why, file
   vnclean rules test my-site.yaml            run a rule file's examples
   vnclean learn corpus/ -o learned.yaml      propose rules for lines repeated across the corpus
+  vnclean dedup corpus/ -o unique/ --keep first   list duplicate clusters; write one document of each
 """
 
 #: Legacy Vietnamese font encodings; ``--encoding`` with one of these sets the legacy fix, not the codec.
@@ -120,9 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--ascii", action="store_true",
                    help="fold the output to ASCII (Đảm bảo -> Dam bao), for keys")
     c.add_argument("--max-removed", type=_share, default=DEFAULT_MAX_REMOVED, metavar="SHARE",
-                   help=f"guard: do not write a file that cleaning would empty or strip of more than this "
-                        f"share of its characters, e.g. 0.95 or 95%% (default {DEFAULT_MAX_REMOVED})")
-    c.add_argument("--force", action="store_true", help="write even when the guard would hold a file back")
+                   help="guard: the guard always holds back a file or record that cleaning would empty or "
+                        "leave with none of its paragraphs; with this, also one it would strip of more "
+                        "than this share of its characters, e.g. 0.95 or 95%% (default: no share limit, "
+                        "since a full page loses most of its lines to chrome); a JSONL record held back "
+                        "is written unchanged")
+    c.add_argument("--force", action="store_true",
+                   help="write even when the guard would hold a file or record back")
     c.add_argument("--line-endings", choices=LINE_ENDING_MODES, default="keep",
                    help="line ends of written files: keep each file's own (default; a mixed file gets its "
                         "most common, and a note says so), or write lf or crlf. With keep, a file that "
@@ -159,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("files", nargs="*", metavar="FILE", help="rule files or shipped set names")
     rt.add_argument("-q", "--quiet", action="store_true", help="only failures and the total")
     _learn_args(sub)
+    _dedup_args(sub)
     return parser
 
 
@@ -198,6 +204,54 @@ def _learn_args(sub: Any) -> None:
     le.add_argument("--explain", action="store_true",
                     help="print every candidate: proposed or rejected, and why")
     le.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+
+
+def _similarity(text: str) -> float:
+    """``--threshold``: a similarity above 0 and at most 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a similarity; give one above 0 and at most 1, "
+                                         "such as 0.7")
+    return value
+
+
+#: ``vnclean dedup --max-index`` default: 200,000 distinct documents, about 1.8 GB of index.
+DEDUP_MAX_INDEX = 200_000
+
+
+def _dedup_args(sub: Any) -> None:
+    from cleaner.dedup import THRESHOLD
+
+    dd = sub.add_parser("dedup", help="find exact and near-duplicate documents; keep one of each cluster",
+                        description="Find documents that repeat an earlier one (the same text, or "
+                                    "the same body with a changed byline, date or a paragraph more or less), "
+                                    "list each cluster with its members and their similarity, and with -o "
+                                    "DIR --keep first write the corpus without them.")
+    dd.add_argument("paths", nargs="+", metavar="PATH",
+                    help="text files, folders, or JSONL files (.jsonl, .jsonl.gz: one document per record)")
+    dd.add_argument("-o", "--output", metavar="DIR",
+                    help="write the inputs below DIR, mirroring the tree, without duplicates (with --keep)")
+    dd.add_argument("--keep", choices=("first",),
+                    help="with -o: the member of each cluster to write: the first one read, in input order")
+    dd.add_argument("--threshold", type=_similarity, default=THRESHOLD, metavar="SIMILARITY",
+                    help="estimated Jaccard similarity of two bodies' five-word shingles from which they are "
+                         f"one cluster (default {THRESHOLD})")
+    dd.add_argument("--glob", default="*.txt", metavar="PATTERN",
+                    help="files to take from folders (default: *.txt)")
+    dd.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                    help="file names to leave out (e.g. '*.gold.txt'); repeatable")
+    dd.add_argument("--encoding", default="utf-8", metavar="NAME",
+                    help="encoding of text files (default utf-8)")
+    dd.add_argument("--text-field", default="text", metavar="NAME",
+                    help="JSONL: the field that holds each record's text (default: text)")
+    dd.add_argument("--max-index", type=int, default=DEDUP_MAX_INDEX, metavar="N",
+                    help="distinct documents kept in the index, about 9 KB each; later ones are compared "
+                         f"with them but not added (default {DEDUP_MAX_INDEX:,}, about 1.8 GB)")
+    dd.add_argument("--report", metavar="FILE.json", help="write the clusters and problems as JSON")
+    dd.add_argument("-q", "--quiet", action="store_true", help="no summary line")
 
 
 def _load(args: argparse.Namespace) -> RuleSet:
@@ -392,7 +446,7 @@ def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report, html:
     if args.check and changed:
         print("would change: <stdin>")
     # A page's chrome is most of its text: for HTML the guard only holds back an empty result.
-    reason = None if args.force else guard(text, result.text, 1.0 if html else args.max_removed)
+    reason = None if args.force else guard(text, result.text, None if html else args.max_removed)
     fired = ", ".join(fired_rules(result.changes)) or "none"
     if args.explain or args.diff or args.check:
         if reason:  # nothing is written; say what a write would do, as for files
@@ -430,7 +484,8 @@ def _clean_jsonl_path(rules: RuleSet, args: argparse.Namespace, report: Report, 
 
     records = clean_jsonl_file(path, rules, dest=dest, text_field=args.text_field, html_field=args.html_field,
                                drop_bad_records=args.drop_bad_records,
-                               explain=args.explain or bool(args.report), jobs=args.jobs)
+                               explain=args.explain or bool(args.report), jobs=args.jobs,
+                               max_removed=args.max_removed, force=args.force)
     try:
         _run_jsonl(records, str(path), args, report, to_stdout, entries)
     except (OSError, EOFError, zlib.error) as exc:
@@ -453,7 +508,7 @@ def _clean_jsonl_stdin(rules: RuleSet, args: argparse.Namespace, report: Report)
     start = time.perf_counter()
     records = clean_jsonl(sys.stdin.buffer, rules, text_field=args.text_field, html_field=args.html_field,
                           drop_bad_records=args.drop_bad_records, explain=args.explain or bool(args.report),
-                          jobs=args.jobs)
+                          jobs=args.jobs, max_removed=args.max_removed, force=args.force)
     _run_jsonl(records, "<stdin>", args, report, to_stdout, entries)
     report.seconds = time.perf_counter() - start
     if not args.quiet:
@@ -487,6 +542,11 @@ def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report
                 print(f"vnclean: {kind}: {name}:{rec.line}: {rec.message}", file=sys.stderr)
             if len(problems) < REPORT_MAX_PROBLEMS:
                 problems.append({"line": rec.line, "status": rec.status, "message": rec.message})
+        elif rec.status == "guarded":  # written unchanged, reported as the guard reports a file
+            if counts["guarded"] <= JSONL_WARNINGS:
+                print(f"vnclean: error: {name}:{rec.line}: {rec.message}", file=sys.stderr)
+            if len(problems) < REPORT_MAX_PROBLEMS:
+                problems.append({"line": rec.line, "status": rec.status, "message": rec.message})
         if args.explain and rec.changes:
             _print_explain(f"{name}:{rec.line}", rec.changes, args, sys.stdout)
         if out is not None and rec.output is not None:
@@ -497,7 +557,11 @@ def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report
     if n_problems > JSONL_WARNINGS:
         print(f"vnclean: warning: {name}: {n_problems - JSONL_WARNINGS} more records could not be cleaned "
               "(--report FILE.json lists them)", file=sys.stderr)
+    if counts["guarded"] > JSONL_WARNINGS:
+        print(f"vnclean: error: {name}: {counts['guarded'] - JSONL_WARNINGS} more records held back by the "
+              "guard (--report FILE.json lists them)", file=sys.stderr)
     records_read = sum(counts.values()) - counts["blank"]
+    report.guarded += counts["guarded"]
     report.read += 1
     report.failed += counts["failed"] > 0
     if counts["changed"]:
@@ -506,13 +570,15 @@ def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report
             print(f"would change: {name} ({counts['changed']} of {records_read} records)")
     if not args.quiet:
         fate = "dropped" if args.drop_bad_records else "passed through"
-        print(f"vnclean: {name}: {records_read} records, {counts['changed']} changed, {n_problems} could not "
-              f"be cleaned ({fate})", file=sys.stderr)
+        n_held = counts["guarded"]
+        held = f", {n_held} held back by the guard (written unchanged)" if n_held else ""
+        print(f"vnclean: {name}: {records_read} records, {counts['changed']} changed{held}, {n_problems} "
+              f"could not be cleaned ({fate})", file=sys.stderr)
     if args.report:
         entries.append({"path": name, "format": "jsonl", "status": "failed" if counts["failed"] else
                         "changed" if counts["changed"] else "unchanged", "records": counts,
                         "removed": removed, "problems": problems,
-                        "problems_not_listed": max(0, n_problems - len(problems))})
+                        "problems_not_listed": max(0, n_problems + counts["guarded"] - len(problems))})
 
 
 def _finish_report(args: argparse.Namespace, report: Report, entries: list[dict[str, Any]]) -> int:
@@ -647,6 +713,70 @@ def cmd_learn(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
+def cmd_dedup(args: argparse.Namespace) -> int:
+    from cleaner.dedup import Deduplicator, Problem, clusters, dedup_paths
+
+    out = Path(args.output) if args.output else None
+    if out is not None and args.keep is None:
+        _err("-o writes the corpus without its duplicates: say which member of each cluster to keep "
+             "(--keep first)")
+        return 2
+    if args.keep is not None and out is None:
+        _err("--keep needs -o DIR: the folder the kept documents are written to")
+        return 2
+    if out is not None:
+        problem = _check_out_dir(out, args.paths)
+        if problem:
+            _err(problem)
+            return 2
+    failed, documents = 0, 0
+    duplicates: list[Any] = []
+    problems: list[dict[str, str]] = []
+    index = Deduplicator(args.threshold, max_index=args.max_index)
+    for item in dedup_paths(args.paths, out_dir=out, glob=args.glob, exclude=args.exclude,
+                            text_field=args.text_field, encoding=args.encoding, deduplicator=index):
+        if isinstance(item, Problem):
+            if item.written:
+                print(f"vnclean: warning: {item.message}", file=sys.stderr)
+            else:
+                failed += 1
+                _err(item.message)
+            problems.append({"name": item.name, "message": item.message})
+            continue
+        documents += 1
+        if item.duplicate:
+            duplicates.append(item)
+    found = clusters(duplicates)
+    for c in found:
+        print(f"== {c.first}  (first of {1 + len(c.members)})")
+        for v in c.members:
+            print(f"  {'identical' if v.identical else f'{v.similarity:.2f}':<9}  {v.name}")
+    identical = sum(v.identical for v in duplicates)
+    if index.unindexed:
+        print(f"vnclean: warning: the index was full ({args.max_index:,} distinct documents): "
+              f"{index.unindexed:,} later documents were compared with those but not with each other; "
+              "raise --max-index, or deduplicate shard by shard (a site or a month at a time)",
+              file=sys.stderr)
+    if not args.quiet:
+        line = (f"{documents} documents, {documents - len(duplicates)} distinct; {len(found)} clusters hold "
+                f"{len(duplicates)} duplicates ({identical} identical, {len(duplicates) - identical} near)")
+        if out is not None:
+            line += f"; {len(duplicates)} duplicates not written to {out} (--keep first)"
+        print(f"vnclean: {line}", file=sys.stderr)
+    if args.report:
+        import json
+
+        from cleaner.files import write_atomic
+
+        data = {"summary": {"documents": documents, "distinct": documents - len(duplicates),
+                            "clusters": len(found), "duplicates": len(duplicates), "identical": identical,
+                            "threshold": args.threshold, "unindexed": index.unindexed,
+                            "output": str(out) if out else None},
+                "clusters": [c.to_json() for c in found], "problems": problems}
+        write_atomic(args.report, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return 2 if failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -660,6 +790,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_rules(args)
         if args.command == "learn":
             return cmd_learn(args)
+        if args.command == "dedup":
+            return cmd_dedup(args)
     except CleanerError as exc:
         _err(str(exc))
         return 2

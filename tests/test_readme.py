@@ -104,7 +104,7 @@ def _synopsis() -> list[str]:
 def test_synopsis_names_every_command() -> None:
     commands = {" ".join(line.split()[1:3]) if line.split()[1] == "rules" else line.split()[1]
                 for line in _synopsis()}
-    assert commands == {"clean", "rules list", "rules test", "learn"}
+    assert commands == {"clean", "rules list", "rules test", "learn", "dedup"}
 
 
 @pytest.mark.parametrize("line", _synopsis())
