@@ -176,7 +176,8 @@ class Layout:
 
     def zone_of(self, pos: int) -> str:
         """The zone of the kept line at ``pos``: ``title``, ``before_title``, ``header`` (between the title
-        and the body), ``body`` or ``after_body``."""
+        and the body), ``body``, ``list`` (a list or poem inside the body that a ``...:`` line introduces)
+        or ``after_body``."""
         if self.title is not None and pos == self.title:
             return "title"
         if pos < self.start:
@@ -200,9 +201,6 @@ def in_zone(zone: str, name: str) -> bool:
         return zone in ("before_title", "header")
     if name == "outside_body":
         return zone in ("before_title", "header", "after_body")
-    if name == "before_title":
-        # with no title found, everything above the body stands before where the title would be
-        return False
     return False
 
 
