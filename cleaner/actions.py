@@ -33,6 +33,8 @@ class Action:
     keys: ClassVar[dict[str, type | tuple[type, ...]]] = {}
     #: The action does nothing without a pattern (or literals).
     needs_pattern: ClassVar[bool] = False
+    #: ...unless a condition picks the lines by itself (a zone, a shape: ``conditions.picks_lines``).
+    picked_is_enough: ClassVar[bool] = False
     #: The action decides each line on that line alone (see ``Condition.local``).
     local: ClassVar[bool] = False
 
@@ -40,9 +42,11 @@ class Action:
     def check(cls, rule: Rule) -> None:
         """Raise ``cleaner.rule.Invalid`` when the rule's values make no sense for this action; fill in
         this action's defaults (``Rule`` calls it from its own validation)."""
+        from cleaner import conditions
         from cleaner.rule import Invalid
 
-        if cls.needs_pattern and rule.pattern is None and not rule.literals:
+        if cls.needs_pattern and rule.pattern is None and not rule.literals and \
+                not (cls.picked_is_enough and conditions.picks_lines(rule)):
             raise Invalid(f"action '{rule.action}' needs a 'pattern' (a regular expression) "
                           "or 'literals' (a list of lines)")
         if rule.replacement and rule.action != "replace":
@@ -82,17 +86,19 @@ def action(cls: type[Action]) -> type[Action]:
 
 @action
 class Drop(Action):
-    """Drop every selected line the pattern matches (``max_share`` may stand the whole rule down)."""
+    """Drop every selected line the pattern matches (``max_share`` may stand the whole rule down); with no
+    pattern, every line the conditions select (a zone, a shape)."""
 
     name = "drop"
     needs_pattern = True
+    picked_is_enough = True
     local = True
 
     def run(self, step: Step, doc: Document) -> None:
         hits = step.hits(doc)
         if hits and step.allow(doc, hits):
             for ln in hits:
-                doc.drop(ln, step.rule.id)
+                doc.drop(ln, step.rule.id, step.reason)
 
 
 @action

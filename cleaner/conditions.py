@@ -13,7 +13,11 @@ Hooks, each optional:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from cleaner.markup import MARKUP_KEYS, MarkupConditions, parse_conditions
+from cleaner.structure import SHAPES, ZONES, in_zone, run_lengths
 
 if TYPE_CHECKING:
     from cleaner.document import Document, Line
@@ -33,10 +37,25 @@ class Condition:
     #: The condition looks at the line alone (its text, its words, its markup), not at other lines: a rule
     #: made only of such conditions needs to see a line again only when its text changed.
     local: ClassVar[bool] = True
+    #: The rule field that this condition's YAML keys make up together (``markup``), read by ``gather``;
+    #: ``None``: each key is a field of its own, or travels in ``Rule.extra``.
+    field: ClassVar[str | None] = None
+    #: The condition picks lines by itself (a shape, a zone): a ``drop`` rule with it needs no pattern.
+    picks: ClassVar[bool] = False
+    #: The condition reads every candidate line at once (a run of them): the pattern may not narrow the
+    #: candidates before it.
+    whole: ClassVar[bool] = False
+    #: The condition reads the page's zones (``Document.zones``).
+    zoned: ClassVar[bool] = False
 
     @classmethod
     def check(cls, rule: Rule) -> None:
         """Raise ``cleaner.rule.Invalid`` when the rule's values for these keys make no sense."""
+
+    @classmethod
+    def gather(cls, data: Mapping[str, Any], err: Callable[[str, str], Exception]) -> Any:
+        """The value of ``field`` from one YAML entry; ``err(message, key)`` is the error to raise."""
+        raise NotImplementedError
 
     @classmethod
     def build(cls, rule: Rule) -> Condition | None:
@@ -54,6 +73,11 @@ class Condition:
 
     def settle(self, doc: Document, rule_id: str) -> None:
         """Once every rule has run."""
+
+    def describe(self) -> str | None:
+        """Why a line this condition selected was dropped, in words (``Change.reason``); ``None``: the
+        rule's pattern says it."""
+        return None
 
 
 #: Every condition, in the order the engine applies them.
@@ -78,6 +102,14 @@ def _at_least_one(rule: Rule, *keys: str) -> None:
             raise Invalid(f"'{key}' must be 1 or more, got {value}", key)
 
 
+def _one_of(rule: Rule, key: str, allowed: tuple[str, ...]) -> None:
+    from cleaner.rule import Invalid, suggest
+
+    value = rule.get(key)
+    if value is not None and value not in allowed:
+        raise Invalid(f"unknown {key} '{value}'{suggest(str(value), allowed)}", key)
+
+
 def _share(rule: Rule, key: str) -> None:
     from cleaner.rule import Invalid
 
@@ -89,14 +121,17 @@ def _share(rule: Rule, key: str) -> None:
 @condition
 class Position(Condition):
     """``first: N`` / ``last: N`` (a line among the first or last N kept lines; both: either end),
-    ``not_first: N`` (never one of the first N)."""
+    ``not_first: N`` (never one of the first N). With a ``shape``, they count the lines of that shape only:
+    ``shape: sentence, first: 3`` is "the first three sentences"."""
 
     keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"first": int, "last": int, "not_first": int}
     window_hook = True
     local = False
 
-    def __init__(self, first: int | None, last: int | None, not_first: int | None) -> None:
+    def __init__(self, first: int | None, last: int | None, not_first: int | None,
+                 shape: str | None = None) -> None:
         self.first, self.last, self.not_first = first, last, not_first
+        self.shape = shape
 
     @classmethod
     def check(cls, rule: Rule) -> None:
@@ -106,10 +141,13 @@ class Position(Condition):
     def build(cls, rule: Rule) -> Condition | None:
         if (rule.first, rule.last, rule.not_first) == (None, None, None):
             return None
-        return cls(rule.first, rule.last, rule.not_first)
+        return cls(rule.first, rule.last, rule.not_first, rule.shape)
 
     def window(self, doc: Document, kept: list[Line]) -> list[Line]:
         idx = kept
+        if self.shape is not None:
+            shape = self.shape
+            idx = [ln for ln in idx if ln.shape.is_(shape)]
         if self.not_first is not None:
             idx = idx[self.not_first:]
         if self.first is not None or self.last is not None:
@@ -238,10 +276,163 @@ class OutsideBody(Condition):
 
     def settle(self, doc: Document, rule_id: str) -> None:
         body = [ln for ln in doc.kept() if ln.words >= self.words]
+        if doc.zones_read:
+            # Where the structure rules found the article, its body is the bound: a long footer line
+            # under the related lists does not make the menus above it part of the story.
+            zones = doc.zones or {}
+            body = [ln for ln in body if zones.get(ln.index) == "body"]
         if body:
             for ln in doc.lines[body[0].index + 1:body[-1].index]:
                 if ln.dropped_by == rule_id:
                     doc.restore(ln)
+
+
+@condition
+class Markup(Condition):
+    """``in``, ``not_in``, ``link_density``, ``class_words``, ``not_class_words``, ``in_main``: what the
+    markup of an HTML page says about the line (``cleaner.markup``). A line of plain text has no markup:
+    such a rule never fires there."""
+
+    keys: ClassVar[dict[str, type | tuple[type, ...]]] = MARKUP_KEYS
+    field = "markup"
+    select_hook = True
+
+    def __init__(self, markup: MarkupConditions) -> None:
+        self.markup = markup
+
+    @classmethod
+    def gather(cls, data: Mapping[str, Any], err: Callable[[str, str], Exception]) -> Any:
+        return parse_conditions(data, err)
+
+    @classmethod
+    def check(cls, rule: Rule) -> None:
+        from cleaner.rule import Invalid
+
+        if rule.markup is not None and not isinstance(rule.markup, MarkupConditions):
+            raise Invalid("'markup' must be a cleaner.markup.MarkupConditions")
+
+    @classmethod
+    def build(cls, rule: Rule) -> Condition | None:
+        return cls(rule.markup) if rule.markup is not None else None
+
+    def select(self, doc: Document, lines: list[Line]) -> list[Line]:
+        passes = self.markup.passes
+        return [ln for ln in lines if ln.markup is not None and passes(ln.markup)]
+
+
+#: How ``--explain`` says where a zone or shape rule took a line.
+_ZONE_WORDS = {
+    "before_title": "above the title", "header": "between the title and the body",
+    "before_body": "above the first body paragraph", "after_body": "after the last body paragraph",
+    "outside_body": "outside the body", "body": "inside the body", "title": "the title",
+    "list": "in a list the story introduces", "not_list": "not in a list the story introduces",
+}
+_SHAPE_WORDS = {
+    "sentence": "a sentence", "not_sentence": "not a sentence", "headline": "headline-shaped",
+    "menu": "a menu row", "short": "a short label", "paragraph": "a paragraph",
+}
+
+
+@condition
+class Zone(Condition):
+    """``zone``: where the line stands in the page (``cleaner.structure.Layout``): ``before_title``,
+    ``title``, ``header``, ``body``, ``list``, ``after_body``, or ``before_body``, ``outside_body``,
+    ``not_list``. A text with no body paragraph has no zones: the rule takes nothing there."""
+
+    keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"zone": str}
+    select_hook = True
+    local = False
+    picks = True
+    zoned = True
+
+    def __init__(self, zone: str) -> None:
+        self.zone = zone
+
+    @classmethod
+    def check(cls, rule: Rule) -> None:
+        _one_of(rule, "zone", ZONES)
+
+    @classmethod
+    def build(cls, rule: Rule) -> Condition | None:
+        return cls(rule.zone) if rule.zone is not None else None
+
+    def select(self, doc: Document, lines: list[Line]) -> list[Line]:
+        zones = doc.zones
+        if zones is None:
+            return []  # no body paragraph: nothing stands before or after it
+        zone = self.zone
+        return [ln for ln in lines if ln.index in zones and in_zone(zones[ln.index], zone)]
+
+    def describe(self) -> str | None:
+        return _ZONE_WORDS.get(self.zone, self.zone)
+
+
+@condition
+class Shape(Condition):
+    """``shape``: what the line looks like (``cleaner.structure.shape_of``): ``sentence``, ``not_sentence``,
+    ``paragraph``, ``headline``, ``menu``, ``short``."""
+
+    keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"shape": str}
+    select_hook = True
+    picks = True
+
+    def __init__(self, shape: str) -> None:
+        self.shape = shape
+
+    @classmethod
+    def check(cls, rule: Rule) -> None:
+        _one_of(rule, "shape", SHAPES)
+
+    @classmethod
+    def build(cls, rule: Rule) -> Condition | None:
+        return cls(rule.shape) if rule.shape is not None else None
+
+    def select(self, doc: Document, lines: list[Line]) -> list[Line]:
+        shape = self.shape
+        return [ln for ln in lines if ln.shape.is_(shape)]
+
+    def describe(self) -> str | None:
+        return _SHAPE_WORDS.get(self.shape, self.shape)
+
+
+@condition
+class Run(Condition):
+    """``run: N``: the line stands among at least N kept lines in a row that pass the rule's other
+    conditions (four headlines together are a related-news box)."""
+
+    keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"run": int}
+    select_hook = True
+    local = False
+    picks = True
+    whole = True
+
+    def __init__(self, run: int) -> None:
+        self.run = run
+
+    @classmethod
+    def check(cls, rule: Rule) -> None:
+        _at_least_one(rule, "run")
+
+    @classmethod
+    def build(cls, rule: Rule) -> Condition | None:
+        return cls(rule.run) if rule.run is not None else None
+
+    def select(self, doc: Document, lines: list[Line]) -> list[Line]:
+        if not lines:
+            return lines
+        chosen = {id(ln) for ln in lines}
+        kept = doc.kept()
+        lengths = run_lengths([id(ln) in chosen for ln in kept])
+        long = {id(ln) for ln, n in zip(kept, lengths, strict=True) if n >= self.run}
+        return [ln for ln in lines if id(ln) in long]
+
+    def describe(self) -> str | None:
+        return f"in a run of {self.run} or more such lines"
+
+
+def picks_lines(rule: Rule) -> bool:
+    """Whether a condition of the rule picks lines by itself (a ``drop`` rule then needs no pattern)."""
+    return any(cls.picks and cls.build(rule) is not None for cls in REGISTRY)
 
 
 def build_all(rule: Rule) -> list[Condition]:

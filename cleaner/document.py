@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from cleaner.report import Change
+from cleaner.structure import Shape, find_layout, shape_of
 from cleaner.text import KEY_TRAILING, fold_key, strip_marks, word_count
 
 
 class Line:
     """One line of a document. ``text`` changes only through ``Document.edit``."""
 
-    __slots__ = ("_fold", "_key", "_words", "blank", "dropped_by", "index", "markup", "raw", "text")
+    __slots__ = ("_fold", "_key", "_shape", "_words", "blank", "dropped_by", "index", "markup", "raw", "text")
 
     def __init__(self, index: int, text: str, markup: Any = None) -> None:
         self.index = index  # 0-based; the line number shown to users is index + 1
@@ -30,6 +31,7 @@ class Line:
         self.markup = markup
         self._fold: str | None = None
         self._key: str | None = None
+        self._shape: Shape | None = None
         self._words = -1
 
     @property
@@ -69,6 +71,14 @@ class Line:
             n = self._words = word_count(self.text)
         return n
 
+    @property
+    def shape(self) -> Shape:
+        """What the current text looks like: a sentence, a headline, a menu row (``shape_of``)."""
+        s = self._shape
+        if s is None:
+            s = self._shape = shape_of(self.text)
+        return s
+
     def __repr__(self) -> str:
         state = "kept" if self.kept else ("blank" if self.blank else f"dropped by {self.dropped_by}")
         return f"<Line {self.number} {state}: {self.text!r}>"
@@ -77,7 +87,8 @@ class Line:
 class Document:
     """The lines of one document and what the rules did to them (``changes`` when recording)."""
 
-    __slots__ = ("_kept", "candidates", "changes", "edited", "lines", "record", "text_lines", "version")
+    __slots__ = ("_kept", "candidates", "changes", "edited", "lines", "record", "text_lines", "version",
+                 "zones", "zones_read")
 
     def __init__(self, texts: Iterable[str], *, record: bool = False,
                  markup: Iterable[Any] | None = None) -> None:
@@ -96,6 +107,9 @@ class Document:
         self.candidates: list[list[Line]] = []
         #: Counts drops and edits: a pass of the rules that leaves it unchanged changed nothing.
         self.version = 0
+        #: Each kept line's zone (by index) as ``read_zones`` last read them; ``None``: no body paragraph.
+        self.zones: dict[int, str] | None = None
+        self.zones_read = False
 
     def fold_all(self) -> None:
         """Fold every line at once (one ``str.translate`` over the document, not one per line)."""
@@ -124,12 +138,35 @@ class Document:
             self._kept = [ln for ln in self.lines if ln.kept]
         return self._kept
 
-    def drop(self, line: Line, rule: str) -> None:
+    def read_zones(self) -> bool:
+        """Read each kept line's zone (``title``, ``header``, ``body``...; ``cleaner.structure.Layout``)
+        into ``zones``; whether they differ from the zones read before.
+
+        The engine reads them once a pass, when the first rule that asks for zones runs; later drops in
+        the pass do not move them: once the chrome under the article is gone, a teaser that stood in it
+        must not join the body.
+        """
+        kept = self.kept()
+        layout = find_layout([ln.shape for ln in kept])
+        zones = None if layout is None else {ln.index: layout.zone_of(pos) for pos, ln in enumerate(kept)}
+        if zones is not None:
+            # On a page the markup knows better: what it puts inside the article's main text (a table,
+            # a list, lines broken by <br>) is the story's own, whatever its shape; but a signature in
+            # capitals or initials ("H.V.", "NGỌC MAI") is still a byline.
+            for ln in kept:
+                if getattr(ln.markup, "in_main", False) and zones[ln.index] != "body" and \
+                        ln.text != ln.text.upper():
+                    zones[ln.index] = "list"
+        changed = not self.zones_read or zones != self.zones
+        self.zones, self.zones_read = zones, True
+        return changed
+
+    def drop(self, line: Line, rule: str, reason: str | None = None) -> None:
         line.dropped_by = rule
         self.version += 1
         self._kept = None
         if self.record:
-            self.changes.append(Change(rule, line.number, "drop", line.text))
+            self.changes.append(Change(rule, line.number, "drop", line.text, reason=reason))
 
     def edit(self, line: Line, rule: str, new: str) -> None:
         if self.record:
@@ -137,6 +174,7 @@ class Document:
         line.text = new
         self.version += 1
         line._fold = line._key = None
+        line._shape = None
         line._words = -1
         self.edited.append(line)
         if not new.strip():

@@ -40,14 +40,20 @@ class ExampleOutcome:
 
 
 def _needed(rules: RuleSet, rule: Rule) -> list[str]:
-    """The rule plus the rules its ``after:`` refers to, transitively (they must run first)."""
+    """The rule plus the rules its ``after:`` refers to, transitively (they must run first); ``dropped``
+    refers to every rule before it."""
     by_id = {r.id: r for r in rules.rules}
-    want, todo = {rule.id}, list(rule.after)
+    order = [r.id for r in rules.rules]
+    want = {rule.id}
+    todo = [(rid, rule.id) for rid in rule.after]
     while todo:
-        rid = todo.pop()
-        if rid in by_id and rid not in want:
+        rid, owner = todo.pop()
+        if rid == "dropped":
+            # "after any rule": every rule that runs before the one that says it
+            todo.extend((r, owner) for r in order[:order.index(owner)])
+        elif rid in by_id and rid not in want:
             want.add(rid)
-            todo.extend(by_id[rid].after)
+            todo.extend((a, rid) for a in by_id[rid].after)
     return [r.id for r in rules.rules if r.id in want]
 
 
@@ -57,9 +63,11 @@ def check_rule(rules: RuleSet, rule: Rule) -> Iterator[ExampleOutcome]:
     # written 'Hoà Bình' is 'Hòa Bình' for a set that writes old-style tones.
     options = NormalizeOptions.from_mapping({**EXAMPLE_OPTIONS, "tone_style": rules.options.tone_style})
     mini = rules.select(_needed(rules, rule), normalize=options)
+    # A rule with markup conditions only sees pages: its examples are HTML.
+    run = mini.explain_html if rule.markup is not None else mini.explain
     for item in rule.examples.change:
         text, want = (item, None) if isinstance(item, str) else item
-        res = mini.explain(text)
+        res = run(text)
         fired = any(c.rule == rule.id for c in res.changes)
         if want is not None:
             expected = to_output(to_lines(mini.normalize(want)))
@@ -70,7 +78,7 @@ def check_rule(rules: RuleSet, rule: Rule) -> Iterator[ExampleOutcome]:
             detail = "" if ok else "the rule did not change it"
         yield ExampleOutcome(rule, "change", text, ok, detail)
     for text in rule.examples.keep:
-        res = mini.explain(text)
+        res = run(text)
         hits = [c for c in res.changes if c.rule == rule.id]
         detail = "" if not hits else f"the rule changed line {hits[0].line}: {hits[0].before!r}"
         yield ExampleOutcome(rule, "keep", text, not hits, detail)

@@ -14,6 +14,7 @@ import yaml
 from cleaner.errors import RuleError
 from cleaner.normalize import NormalizeOptions
 from cleaner.rule import RULE_KEYS, Rule
+from cleaner.rule import suggest as _suggest
 from cleaner.rules import DEFAULT_TIMEOUT, RuleSet
 
 #: Keys a rule file may have at its top level.
@@ -88,14 +89,43 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
 
 
-def _read_yaml(path: Path) -> Any:
+#: Plain words for the YAML parser's messages, which speak of tokens (``expected <block end>, but found
+#: '?'``); matched on the start of the parser's ``problem`` text.
+_YAML_HINTS = (
+    ("expected <block end>", "a line is indented differently from the lines around it, or a key lacks its "
+                             "':'; line up each rule's keys under its 'id'"),
+    ("found character '\\t'", "a tab is used for indentation; indent with spaces only"),
+    ("mapping values are not allowed here", "a value holds ': ' (a colon and a space); put the value in "
+                                            "single quotes"),
+    ("found unknown escape character", "a double-quoted value holds a backslash; put patterns in single "
+                                       "quotes"),
+    ("found unexpected end of stream", "a quote is opened and never closed; close it"),
+    ("could not find expected ':'", "a key lacks its ':', or a quote is not closed"),
+    ("found undefined alias", "a value starts with '*'; put it in single quotes"),
+    ("expected alphabetic or numeric character", "a value starts with '*' or '&'; put it in single quotes"),
+    ("found character '@'", "a value starts with '@'; put it in single quotes"),
+    ("found character '`'", "a value starts with '`'; put it in single quotes"),
+)
+
+
+def _yaml_hint(problem: str) -> str:
+    """What a YAML parser's problem usually means, in plain words (or ``""`` when unknown)."""
+    for start, hint in _YAML_HINTS:
+        if problem.startswith(start):
+            return hint
+    return ""
+
+
+def _read_yaml(path: Path, shown: str | None = None) -> Any:
+    """Parse a rule file; errors name it as ``shown`` (the path as the user gave it, or a short form)."""
+    name = shown or str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise RuleError(f"cannot read rule file: {exc.strerror}", source=str(path)) from None
+        raise RuleError(f"cannot read rule file: {exc.strerror}", source=name) from None
     except UnicodeDecodeError as exc:
         raise RuleError(f"rule file is not UTF-8 (byte {exc.start}); save it as UTF-8",
-                        source=str(path)) from None
+                        source=name) from None
     try:
         return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
@@ -105,10 +135,11 @@ def _read_yaml(path: Path) -> Any:
         if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
             # "found unexpected end of stream" is reported at the end: say where the quote was opened
             what += f" ({exc.context} started at line {exc.context_mark.line + 1})"
-        raise RuleError(f"malformed YAML: {what}; check indentation and quoting (patterns with backslashes "
-                        "are safest in single quotes)", source=str(path), line=line) from None
+        remedy = _yaml_hint(exc.problem or "") or ("check indentation and quoting (patterns with "
+                                                    "backslashes are safest in single quotes)")
+        raise RuleError(f"malformed YAML: {what}; {remedy}", source=name, line=line) from None
     except yaml.YAMLError as exc:
-        raise RuleError(f"malformed YAML: {exc}", source=str(path)) from None
+        raise RuleError(f"malformed YAML: {exc}", source=name) from None
 
 
 # -- validation -------------------------------------------------------------------------------------------
@@ -123,11 +154,6 @@ def _nfc(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _nfc(v) for k, v in value.items()}
     return value
-
-
-def _suggest(key: str, allowed: tuple[str, ...] | list[str]) -> str:
-    near = difflib.get_close_matches(str(key), list(allowed), n=1)
-    return f" (did you mean '{near[0]}'?)" if near else f"; allowed: {', '.join(allowed)}"
 
 
 def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Rule:
@@ -145,6 +171,9 @@ class _Acc:
         self.rules: list[Rule] = []
         self.normalize: dict[str, Any] = {}
         self.names: list[str] = []
+        # Files read so far, by resolved path: `--rules vn-news --rules my-site.yaml` where my-site.yaml
+        # `extends: vn-news` names vn-news twice, and reading it again would clash with its own ids.
+        self.loaded: set[Path] = set()
 
 
 def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
@@ -153,7 +182,10 @@ def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
     if path in stack:
         chain = " -> ".join(_display(p) for p in (*stack, path))
         raise RuleError(f"'extends' loops back on itself ({chain}); remove one of the links", source=source)
-    data = _read_yaml(path)
+    if path in acc.loaded:
+        return  # each file once, where it was first named
+    acc.loaded.add(path)
+    data = _read_yaml(path, source)
     if data is None:
         data = _Map()
         data.key_lines = {}
@@ -172,7 +204,11 @@ def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
         if not isinstance(parent, str):
             raise RuleError("'extends' takes a rule set name or a path, or a list of them", source=source,
                             line=key_lines.get("extends"))
-        _load_file(resolve(parent, base=path.parent), acc, (*stack, path))
+        try:
+            parent_path = resolve(parent, base=path.parent)
+        except RuleError as exc:  # say which file's `extends:` names it, and on which line
+            raise RuleError(f"extends: {exc.detail}", source=source, line=key_lines.get("extends")) from None
+        _load_file(parent_path, acc, (*stack, path))
     skip = _nfc(data.get("skip") or [])
     if isinstance(skip, str):
         skip = [skip]

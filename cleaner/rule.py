@@ -17,6 +17,7 @@ import regex
 
 from cleaner import actions, conditions
 from cleaner.errors import RuleError
+from cleaner.markup import MarkupConditions
 
 #: What a rule can do with the lines it matches (one class each in ``cleaner.actions``).
 ACTIONS = tuple(actions.REGISTRY)
@@ -64,6 +65,10 @@ class Examples:
 
 def suggest(key: str, allowed: tuple[str, ...] | list[str]) -> str:
     """`` (did you mean 'x'?)`` for a near miss, else the list of what is allowed."""
+    # `last_lines` means `last` (spelled out), not the closest spelling `max_lines` (a block's length).
+    head = str(key).split("_")[0]
+    if head != key and head in allowed:
+        return f" (did you mean '{head}'?)"
     near = difflib.get_close_matches(str(key), list(allowed), n=1)
     return f" (did you mean '{near[0]}'?)" if near else f"; allowed: {', '.join(allowed)}"
 
@@ -84,8 +89,9 @@ class Rule:
     """One entry of a rule file. Field names are the YAML keys (``with`` is ``replacement`` here).
 
     Defaults are the YAML defaults: ``literals`` match whole lines (``match: line``) unless a mode is
-    given, a ``block`` runs to the next blank line (``until: blank``). Keys of conditions that are not
-    fields here (plugged in ``cleaner.conditions``) travel in ``extra`` as ``(key, value)`` pairs.
+    given, a ``block`` runs to the next blank line (``until: blank``). The markup keys of YAML (``in``,
+    ``link_density``...) make up ``markup``. Keys of conditions that are not fields here (plugged in
+    ``cleaner.conditions``) travel in ``extra`` as ``(key, value)`` pairs.
     """
 
     id: str
@@ -112,6 +118,11 @@ class Rule:
     inside: bool = False
     not_first: int | None = None
     max_share: float | None = None
+    shape: str | None = None
+    zone: str | None = None
+    run: int | None = None
+    #: ``in``, ``not_in``, ``link_density``, ``class_words``, ``in_main``: only lines read from HTML qualify
+    markup: MarkupConditions | None = None
     examples: Examples = field(default_factory=Examples)
     extra: tuple[tuple[str, Any], ...] = ()
     source: str = field(default="<python>", compare=False)
@@ -242,9 +253,15 @@ class Rule:
         if require_examples and not (examples.change and examples.keep):
             raise err("shipped rules need 'examples' with both 'change' and 'keep' lines")
         kwargs: dict[str, Any] = {"why": None}  # a missing 'why' is reported by the rule's own check
+        gathered: set[str] = set()
+        for cond in conditions.REGISTRY:
+            # A condition whose keys make up one field (the markup keys: ``markup``) reads them itself.
+            if cond.field is not None and any(k in data for k in cond.keys):
+                kwargs[cond.field] = cond.gather(data, err)
+                gathered.update(cond.keys)
         extra: list[tuple[str, Any]] = []
         for key, value in data.items():
-            if key == "examples":
+            if key == "examples" or key in gathered:
                 continue
             name = _FIELD.get(key, key)
             if name in _FIELDS:

@@ -15,6 +15,7 @@ from typing import Any
 from cleaner import actions, conditions
 from cleaner.document import NOT_REGEX_SPACE, Document, Line, trim
 from cleaner.errors import RuleError
+from cleaner.markup import LineFacts
 from cleaner.match import Dispatch, Matcher
 from cleaner.normalize import NormalizeOptions, Normalizer
 from cleaner.report import Change, Result
@@ -44,7 +45,8 @@ _SMALL_WINDOW = 32
 class Step:
     """One rule ready to run: its matcher, its conditions by hook, its action."""
 
-    __slots__ = ("action", "allows", "index", "local", "matcher", "rule", "selects", "settles", "window")
+    __slots__ = ("action", "allows", "index", "local", "matcher", "reason", "rule", "selects", "settles",
+                 "whole", "window", "zoned")
 
     def __init__(self, index: int, rule: Rule, timeout: float | None, normalize: Any) -> None:
         self.index = index
@@ -59,6 +61,12 @@ class Step:
         self.action = actions.REGISTRY[rule.action]()
         #: Each line is decided on its own: once the rule has run, only an edited line can change its mind.
         self.local = self.action.local and all(c.local for c in conds)
+        #: The candidates are decided together (a run of them): the pattern is tried on them afterwards.
+        self.whole = any(c.whole for c in conds)
+        #: The rule reads the page's zones.
+        self.zoned = any(c.zoned for c in conds)
+        #: Why the rule dropped a line, in words, when its conditions say it (``--explain``).
+        self.reason = ", ".join(filter(None, (c.describe() for c in conds))) or None
 
     def candidates(self, doc: Document) -> list[Line]:
         """Kept lines that satisfy the rule's conditions (the pattern is not tried)."""
@@ -74,6 +82,8 @@ class Step:
         m = self.matcher
         if m.pat is None:
             return self.candidates(doc)
+        if self.whole:
+            return m.search_all(self.candidates(doc))
         may = doc.candidates[self.index]
         if self.window is not None:
             lines = self.window.window(doc, doc.kept())
@@ -126,6 +136,8 @@ class RuleSet:
         tones = Normalizer(pattern_options(self._options)).apply
         self._steps = tuple(Step(k, r, timeout, tones) for k, r in enumerate(self._rules))
         self._dispatch = Dispatch([s.matcher for s in self._steps])
+        #: The first rule that reads the zones (``None``: none does).
+        self._zones_at = next((s.index for s in self._steps if s.zoned), None)
 
     # -- pickling: ship definitions, compile on arrival -------------------------------------------------
     def __reduce__(self) -> tuple[Any, ...]:
@@ -213,7 +225,26 @@ class RuleSet:
         """
         return self._run(text, record=True, fixes=fixes)
 
-    def _run(self, text: str, *, record: bool, fixes: bool = True) -> Result:
+    def clean_html(self, html: str | bytes) -> str:
+        """Clean one saved HTML page (text, or bytes decoded as a browser would): the page's lines, with
+        what the markup says about each, go through the rules; the result is plain text."""
+        return self.explain_html(html, record=False).text
+
+    def explain_html(self, html: str | bytes, *, record: bool = True, fixes: bool = True) -> Result:
+        """``explain`` for an HTML page; line numbers count the lines read from the page
+        (``cleaner.html.read_html(html).lines``)."""
+        from cleaner.html import read_html
+
+        page = read_html(html)
+        return self.run_lines(page.text, page.facts, record=record, fixes=fixes)
+
+    def run_lines(self, text: str, facts: Sequence[LineFacts] | None, *, record: bool = True,
+                  fixes: bool = True) -> Result:
+        """Clean text whose lines carry markup facts (one per line, as ``cleaner.html`` reads them)."""
+        return self._run(text, record=record, fixes=fixes, facts=facts)
+
+    def _run(self, text: str, *, record: bool, fixes: bool = True,
+             facts: Sequence[LineFacts] | None = None) -> Result:
         if text.startswith("\ufeff"):
             text = text[1:]
         lines = to_lines(text)
@@ -239,7 +270,9 @@ class RuleSet:
             norm_changes = [c for c in norm_changes if (c.after or "").strip() != c.before.strip()]
         if any(c in text for c in NOT_REGEX_SPACE):
             lines = [trim(line) for line in lines]
-        doc = Document(lines, record=record)
+        # Facts that no longer line up with the lines (normalization joined or split some) are left out.
+        markup = facts if facts is not None and len(facts) == len(lines) else None
+        doc = Document(lines, record=record, markup=markup)
         self.apply(doc)
         out = to_output([ln.text for ln in doc.kept()])
         if not unicodedata.is_normalized("NFC", out):
@@ -263,18 +296,26 @@ class RuleSet:
         # the final lines, which is what a second pass over the output would see. A rule that looks at
         # each line alone needs to look again only at the lines edited since it ran.
         edited: dict[int, Line] | None = None
-        # The document's version when each rule last ran and changed nothing: run on the same lines
-        # again, it would change nothing again.
-        idle: dict[int, int] = {}
+        # The document's version (and the zones' for a rule that reads them) when each rule last ran and
+        # changed nothing: run on the same lines again, it would change nothing again.
+        idle: dict[int, tuple[int, int]] = {}
+        # Zones are read once a pass, when the first rule that asks for them runs, and hold for the rest of
+        # the pass (``Document.read_zones``). In the pass that changes nothing they are the zones of the
+        # lines that stay, as a second run over the output reads them.
+        zones_at = self._zones_at
+        zone_reads = 0
         for _ in range(MAX_PASSES):
             version = doc.version
             edited_now: dict[int, Line] = {}
             for step in steps:
+                if step.index == zones_at and doc.read_zones():
+                    zone_reads += 1
                 may = doc.candidates[step.index]
                 if step.matcher.pat is not None and not may:
                     continue  # nothing this rule's pattern can match
                 before = doc.version
-                if idle.get(step.index) == before:
+                state = (before, zone_reads if step.zoned else 0)
+                if idle.get(step.index) == state:
                     continue
                 if edited is not None and step.local:
                     if not edited:
@@ -287,7 +328,7 @@ class RuleSet:
                 else:
                     step.run(doc)
                 if doc.version == before and not step.local:
-                    idle[step.index] = before
+                    idle[step.index] = state
                 if doc.edited:
                     edited_now.update((ln.index, ln) for ln in doc.edited)
                     self._refresh(doc, step.index)
