@@ -47,6 +47,9 @@ class Condition:
     whole: ClassVar[bool] = False
     #: The condition reads the page's zones (``Document.zones``).
     zoned: ClassVar[bool] = False
+    #: The condition only passes lines that carry markup facts (read from HTML): on a text without them the
+    #: rule is handed no line at all.
+    needs_markup: ClassVar[bool] = False
 
     @classmethod
     def check(cls, rule: Rule) -> None:
@@ -296,6 +299,7 @@ class Markup(Condition):
     keys: ClassVar[dict[str, type | tuple[type, ...]]] = MARKUP_KEYS
     field = "markup"
     select_hook = True
+    needs_markup = True
 
     def __init__(self, markup: MarkupConditions) -> None:
         self.markup = markup

@@ -87,8 +87,8 @@ class Line:
 class Document:
     """The lines of one document and what the rules did to them (``changes`` when recording)."""
 
-    __slots__ = ("_kept", "candidates", "changes", "edited", "lines", "record", "text_lines", "version",
-                 "zones", "zones_read")
+    __slots__ = ("_kept", "candidates", "changes", "edited", "has_markup", "lines", "record", "text_lines",
+                 "version", "zones", "zones_read")
 
     def __init__(self, texts: Iterable[str], *, record: bool = False,
                  markup: Iterable[Any] | None = None) -> None:
@@ -96,6 +96,8 @@ class Document:
             self.lines = [Line(i, t) for i, t in enumerate(texts)]
         else:
             self.lines = [Line(i, t, m) for i, (t, m) in enumerate(zip(texts, markup, strict=True))]
+        #: The lines carry markup facts (the document was read from HTML).
+        self.has_markup = markup is not None
         self.record = record
         self.changes: list[Change] = []
         #: Lines whose text an action changed, in order (the matcher looks at them again).

@@ -170,8 +170,10 @@ def compile_reverse(src: str, flags: int) -> regex.Pattern[str] | None:
 class Dispatch:
     """For a list of matchers, the lines each one may match in a document (a superset of its hits)."""
 
-    def __init__(self, matchers: Sequence[Matcher | None]) -> None:
+    def __init__(self, matchers: Sequence[Matcher | None], markup_only: Sequence[int] = ()) -> None:
         self.matchers = list(matchers)
+        #: Rules that only take lines read from HTML (``Condition.needs_markup``): a text gives them none.
+        self.markup_only = tuple(markup_only)
         self.heads = [k for k, m in enumerate(self.matchers) if m is not None and m.head is not None]
         self.tails = [k for k, m in enumerate(self.matchers) if m is not None and m.reverse is not None]
         self.literal = [k for k, m in enumerate(self.matchers)
@@ -255,6 +257,9 @@ class Dispatch:
             out[k] = [ln for ln in lines if may(text(ln))]
         for k in self.every:
             out[k] = lines
+        if not doc.has_markup:
+            for k in self.markup_only:
+                out[k] = []
         return out
 
     def line_ids(self, line: Line) -> list[int]:

@@ -45,8 +45,8 @@ _SMALL_WINDOW = 32
 class Step:
     """One rule ready to run: its matcher, its conditions by hook, its action."""
 
-    __slots__ = ("action", "allows", "index", "local", "matcher", "reason", "rule", "selects", "settles",
-                 "whole", "window", "zoned")
+    __slots__ = ("action", "allows", "index", "local", "matcher", "needs_markup", "reason", "rule", "selects",
+                 "settles", "whole", "window", "zoned")
 
     def __init__(self, index: int, rule: Rule, timeout: float | None, normalize: Any) -> None:
         self.index = index
@@ -65,6 +65,8 @@ class Step:
         self.whole = any(c.whole for c in conds)
         #: The rule reads the page's zones.
         self.zoned = any(c.zoned for c in conds)
+        #: The rule only takes lines read from HTML.
+        self.needs_markup = any(c.needs_markup for c in conds)
         #: Why the rule dropped a line, in words, when its conditions say it (``--explain``).
         self.reason = ", ".join(filter(None, (c.describe() for c in conds))) or None
 
@@ -135,7 +137,8 @@ class RuleSet:
         # the space fixes would rewrite a pattern's syntax ('(?:nay )?' -> '(?:nay)?').
         tones = Normalizer(pattern_options(self._options)).apply
         self._steps = tuple(Step(k, r, timeout, tones) for k, r in enumerate(self._rules))
-        self._dispatch = Dispatch([s.matcher for s in self._steps])
+        self._dispatch = Dispatch([s.matcher for s in self._steps],
+                                  [s.index for s in self._steps if s.needs_markup])
         #: The first rule that reads the zones (``None``: none does).
         self._zones_at = next((s.index for s in self._steps if s.zoned), None)
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from cleaner import Rule, RuleSet, load_rules
 from cleaner.document import Document
+from cleaner.markup import LineFacts
 from cleaner.match import anchored_at_end
 
 VN_NEWS = load_rules("vn-news")
@@ -28,14 +29,19 @@ def _lines() -> list[str]:
 
 
 def _missed(rules: RuleSet, lines: list[str]) -> list[tuple[str, str]]:
-    doc = Document(lines)
+    """Lines a rule's pattern matches that the dispatch did not hand to it, in a text and in a page."""
+    page = Document(lines, markup=[LineFacts()] * len(lines))
+    return _missed_in(rules, Document(lines)) + _missed_in(rules, page)
+
+
+def _missed_in(rules: RuleSet, doc: Document) -> list[tuple[str, str]]:
     doc.fold_all()
     may = rules._dispatch.candidates(doc)
     missed = []
     for step in rules.steps:
         m = step.matcher
-        if m.pat is None:
-            continue
+        if m.pat is None or (step.needs_markup and not doc.has_markup):
+            continue  # a rule that reads markup takes no line of a text
         handed = {id(ln) for ln in may[step.index]}
         missed += [(step.rule.id, ln.text) for ln in doc.text_lines
                    if id(ln) not in handed and m.search(ln) is not None]
@@ -59,6 +65,16 @@ def test_the_dispatch_narrows_most_rules() -> None:
     # On real pages the patterns run on under a quarter of the (line, rule) pairs, not on every one; the
     # rest of the work (word counts, positions) then runs on those few lines only.
     assert handed < 0.25 * len(doc.text_lines) * len(VN_NEWS.rules)
+
+
+def test_a_text_hands_no_line_to_the_rules_that_read_markup() -> None:
+    markup_rules = [s.index for s in VN_NEWS.steps if s.needs_markup]
+    assert markup_rules
+    lines = ["Thời sự", "Hà Nội mưa to."]
+    text = VN_NEWS._dispatch.candidates(Document(lines))
+    page = VN_NEWS._dispatch.candidates(Document(lines, markup=[LineFacts()] * 2))
+    assert all(text[k] == [] for k in markup_rules)
+    assert all(len(page[k]) == 2 for k in markup_rules if VN_NEWS.steps[k].rule.pattern == r"\S")
 
 
 @settings(max_examples=300, deadline=None)
