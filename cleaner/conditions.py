@@ -9,6 +9,11 @@ Hooks, each optional:
 ``select``  filters candidate lines one by one (a pure test of the line and its neighbours).
 ``allow``   vetoes a rule's hits as a whole (``max_share``).
 ``settle``  runs once every rule has run (``outside_body`` gives lines back).
+
+A condition may also say why a line it selected was dropped (``describe``: ``--explain`` prints it), pick
+lines without a pattern (``picks``: the structure conditions), read the page's zones (``zoned``), need
+every candidate at once (``whole``), only pass lines read from HTML (``needs_markup``), and read several
+YAML keys into one rule field (``field`` and ``gather``: the markup keys make up ``Rule.markup``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The document model while rules run: a ``Document`` of ``Line`` objects, the only mutable state.
 
 A line knows its number, the text it came in with, its current text, its indentation, values every rule
-asks for (folded text, comparison key, word count; computed once and forgotten when the line is edited),
-the markup facts of an HTML source when there are any, and which rule dropped it.
+asks for (folded text, comparison key, word count, shape; computed once and forgotten when the line is
+edited), the markup facts of an HTML source when there are any, and which rule dropped it. The document
+holds the zones of the page's layout as last read.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import DEV, dev_inputs, seed_files
+from conftest import DEV, SHARED, dev_inputs, seed_files
 
 from cleaner import Rule, RuleError, RuleSet, load_rules
 from cleaner.rule import RULE_KEYS
@@ -51,6 +51,10 @@ def test_every_shipped_rule_built_in_python_is_the_yaml_rule() -> None:
     assert texts
     for text in texts:
         assert rs.clean(text) == VN_NEWS.clean(text)
+    # The markup conditions only fire on pages.
+    for page in sorted((SHARED / "corpus").glob("dev*/html/*.html")):
+        html = page.read_bytes()
+        assert rs.clean_html(html) == VN_NEWS.clean_html(html)
 
 
 def test_python_defaults_are_the_yaml_defaults() -> None:
