@@ -125,9 +125,11 @@ class ToneFix:
 
 
 def _token_around(text: str, start: int, end: int) -> str:
-    left = text.rfind(" ", 0, start) + 1
-    right = text.find(" ", end)
-    return text[left : right if right >= 0 else len(text)].split("\n")[-1]
+    """The run of characters between spaces that holds ``text[start:end]``, on its own line (a URL ending
+    a line is a URL whatever the next line starts with)."""
+    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    ends = [i for i in (text.find(" ", end), text.find("\n", end)) if i >= 0]
+    return text[left : min(ends) if ends else len(text)]
 
 
 def fix_tones(text: str, candidates: re.Pattern[str], style: str) -> str:
