@@ -19,6 +19,7 @@ YAML keys into one rule field (``field`` and ``gather``: the markup keys make up
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from itertools import islice
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cleaner.markup import MARKUP_KEYS, MarkupConditions, parse_conditions
@@ -52,6 +53,9 @@ class Condition:
     whole: ClassVar[bool] = False
     #: The condition reads the page's zones (``Document.zones``).
     zoned: ClassVar[bool] = False
+    #: Testing a line costs more than a pattern's search (its shape): in a rule with a pattern, the condition
+    #: tests the lines the pattern matched. Only for a ``select`` that tests each line alone.
+    costly: ClassVar[bool] = False
     #: The condition only passes lines that carry markup facts (read from HTML): on a text without them the
     #: rule is handed no line at all.
     needs_markup: ClassVar[bool] = False
@@ -155,6 +159,10 @@ class Position(Condition):
         idx = kept
         if self.shape is not None:
             shape = self.shape
+            if self.first is not None and self.last is None and self.not_first is None:
+                # The first N lines of the shape: a shape costs more than a search, so the lines under
+                # them are not shaped for this rule.
+                return list(islice((ln for ln in idx if ln.shape.is_(shape)), self.first))
             idx = [ln for ln in idx if ln.shape.is_(shape)]
         if self.not_first is not None:
             idx = idx[self.not_first:]
@@ -384,6 +392,7 @@ class Shape(Condition):
     keys: ClassVar[dict[str, type | tuple[type, ...]]] = {"shape": str}
     select_hook = True
     picks = True
+    costly = True
 
     def __init__(self, shape: str) -> None:
         self.shape = shape

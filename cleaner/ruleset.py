@@ -97,8 +97,13 @@ class Step:
         for c in self.selects:
             if not lines:
                 return lines
-            lines = c.select(doc, lines)
-        return m.search_all(lines)
+            if not c.costly:
+                lines = c.select(doc, lines)
+        lines = m.search_all(lines)
+        for c in self.selects:
+            if c.costly and lines:
+                lines = c.select(doc, lines)  # a pure test of each line: the order does not matter
+        return lines
 
     def allow(self, doc: Document, hits: list[Line]) -> bool:
         return all(c.allow(doc, hits) for c in self.allows)

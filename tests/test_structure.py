@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import load_rules
+from cleaner import Rule, RuleSet, load_rules
+from cleaner.document import Document
 from cleaner.errors import RuleError
 from cleaner.structure import find_layout, run_lengths, shape_of
 
@@ -148,6 +149,17 @@ def test_structure_rules_can_be_switched_off_for_a_site(tmp_path: Path) -> None:
     out = load_rules(site).clean(PAGE)
     assert RELATED[1] in out and FOOTER[1] in out
     assert FOOTER[2] not in out  # the menu row is still a section list
+
+
+def test_a_line_is_shaped_only_where_a_rule_needs_its_shape() -> None:
+    # A shape costs more than a search: "the first sentence" shapes the lines down to it, and a rule with
+    # a pattern shapes only the lines its pattern matched.
+    rules = RuleSet([Rule(id="tag", why="w", action="strip", pattern=r"^\(XYZ\) ", shape="sentence", first=1),
+                     Rule(id="date", why="w", pattern=r"^\d+/\d+$", shape="not_sentence")])
+    doc = Document(["(XYZ) " + P1, "(XYZ) " + P2, "Tin mới", P3, "12/3"])
+    rules.apply(doc)
+    assert [ln.text for ln in doc.kept()] == [P1, "(XYZ) " + P2, "Tin mới", P3]
+    assert [ln.text for ln in doc.lines if ln._shape is not None] == [P1, "12/3"]
 
 
 # -- the conditions in a user's rule file ---------------------------------------------------------------
