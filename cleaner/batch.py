@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -11,7 +12,15 @@ from itertools import islice
 from pathlib import Path
 
 from cleaner.errors import CleanerError, InputError
-from cleaner.files import BinaryFileError, read_decoded, unified_diff, write_atomic
+from cleaner.files import (
+    BinaryFileError,
+    FileChangedError,
+    Input,
+    iter_inputs,
+    read_decoded,
+    unified_diff,
+    write_atomic,
+)
 from cleaner.report import Change
 from cleaner.rules import RuleSet
 
@@ -92,7 +101,11 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
     """Clean one file as ``job`` says. Never raises for a bad file: the error is in the outcome."""
     name = str(path)
     try:
+        # Taken before reading: a file appended to meanwhile is not replaced by a text without the new lines.
+        before = os.stat(path) if job.in_place and job.write else None
         original, replaced = read_decoded(path, job.encoding, job.errors)
+    except OSError as exc:
+        return Outcome(name, "failed", f"{name}: cannot read: {exc.strerror or exc}; check the path")
     except BinaryFileError as exc:
         return Outcome(name, "skipped", str(exc))
     except InputError as exc:
@@ -140,10 +153,30 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
                                bytes_in=size)
             write_atomic(target, cleaned)
         elif job.in_place:
-            write_atomic(path, cleaned)
+            problem = None if job.force else _in_place_problem(path, before)
+            if problem:
+                return Outcome(name, "failed", f"{name}: not written: {problem}", bytes_in=size)
+            write_atomic(path, cleaned, expect=before)
+    except FileChangedError as exc:
+        return Outcome(name, "failed", f"{name}: not written: {exc.strerror}", bytes_in=size)
     except OSError as exc:
         return Outcome(name, "failed", f"{name}: cannot write: {exc.strerror or exc}", bytes_in=size)
     return out
+
+
+def _in_place_problem(path: Path, st: os.stat_result | None) -> str | None:
+    """Why rewriting this file in place would do what its owner did not ask for (``--force`` overrides)."""
+    if st is None:
+        return None
+    if st.st_nlink > 1:
+        # Renaming a new file over one name would leave the other names with the old text; writing through
+        # the inode would change every name at once and could not be atomic. Neither is done silently.
+        return (f"it has {st.st_nlink} hard links, and rewriting it would leave the other names with the "
+                "old text; clean a copy, or --force to rewrite this name only")
+    if not st.st_mode & 0o222 or not os.access(path, os.W_OK):
+        return "it is read-only; make it writable (chmod u+w), or --force to rewrite it anyway (it stays " \
+               "read-only)"
+    return None
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -159,7 +192,55 @@ _WORKER_RULES: RuleSet | None = None
 def _init_worker(rules: RuleSet) -> None:
     """Runs once in each worker process: the rule set is unpickled and compiled there once."""
     global _WORKER_RULES
+    ignore_interrupts()
     _WORKER_RULES = rules
+
+
+_PARENT: int | None = None
+
+
+def ignore_interrupts() -> None:
+    """In a worker: Ctrl-C and SIGTERM are the parent's to handle (it stops handing out work and waits for
+    the files in hand, each written whole), so a signal sent to the whole process group ends no write
+    half-way and prints no traceback from a worker."""
+    global _PARENT
+    _PARENT = os.getppid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def exit_if_orphaned() -> None:
+    """In a worker, between two files: when the parent was killed (SIGKILL), stop instead of cleaning the
+    work still queued; nothing is half-written at this point."""
+    if _PARENT is not None and os.getppid() != _PARENT:
+        os._exit(1)
+
+
+#: Open files a worker process costs the parent (its pipes and sentinel), and those the parent keeps for
+#: itself: ``-j N`` must fit below ``ulimit -n`` or starting the pool fails half-way and hangs.
+FDS_PER_WORKER = 4
+FDS_RESERVED = 32
+
+
+def worker_count(jobs: int) -> int:
+    """Worker processes for ``jobs`` (``0``: one per core); ``CleanerError`` when they cannot all start."""
+    if jobs == 0:
+        jobs = os.cpu_count() or 1
+    if jobs <= 1:
+        return 1
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        return jobs
+    if soft != resource.RLIM_INFINITY:
+        fit = max(1, (soft - FDS_RESERVED) // FDS_PER_WORKER)
+        if jobs > fit:
+            raise CleanerError(f"-j {jobs}: only {fit} worker processes fit in the open-file limit "
+                               f"(ulimit -n {soft}); use -j {fit}, or raise the limit")
+    return jobs
 
 
 #: Files sent to a worker at a time, and chunks in flight per worker: few enough that a run over millions
@@ -180,7 +261,11 @@ def _process_safely(rules: RuleSet, job: Job, path: Path, relative: Path) -> Out
 def _process_in_worker(task: tuple[Job, list[tuple[Path, Path]]]) -> list[Outcome]:
     assert _WORKER_RULES is not None
     job, items = task
-    return [_process_safely(_WORKER_RULES, job, p, rel) for p, rel in items]
+    out = []
+    for p, rel in items:
+        exit_if_orphaned()
+        out.append(_process_safely(_WORKER_RULES, job, p, rel))
+    return out
 
 
 def run(rules: RuleSet, job: Job, inputs: Iterable[tuple[Path, Path]], jobs: int = 1) -> Iterator[Outcome]:
@@ -189,19 +274,69 @@ def run(rules: RuleSet, job: Job, inputs: Iterable[tuple[Path, Path]], jobs: int
     Outcomes come back in input order whatever the number of workers, so output is the same as ``jobs=1``.
     ``jobs=0`` means one worker per core.
     """
-    if jobs == 0:
-        jobs = os.cpu_count() or 1
+    jobs = worker_count(jobs)
     if jobs <= 1:
         for p, rel in inputs:
             yield _process_safely(rules, job, p, rel)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules,)) as pool:
-        # Submitted a few tasks ahead and collected oldest first: order is kept and the queue stays short.
-        pending: deque[Future[list[Outcome]]] = deque()
-        items = iter(inputs)
-        while chunk := list(islice(items, FILES_PER_TASK)):
-            pending.append(pool.submit(_process_in_worker, (job, chunk)))
-            if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+        try:
+            # Submitted a few tasks ahead and collected oldest first: order is kept and the queue stays short.
+            pending: deque[Future[list[Outcome]]] = deque()
+            items = iter(inputs)
+            while chunk := list(islice(items, FILES_PER_TASK)):
+                pending.append(pool.submit(_process_in_worker, (job, chunk)))
+                if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        except BaseException:
+            # Interrupted (or the consumer stopped): files not started are left alone; those in hand finish.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+# -- where outputs go ------------------------------------------------------------------------------------
+
+#: Written into an ``-o`` folder that lies inside an input folder: its files are this tool's outputs (a
+#: later run may rewrite them), not inputs the walk would skip and then write over.
+OUTPUT_MARK = ".vnclean-output"
+
+
+def output_problems(out_dir: Path, roots: list[str], inputs: list[tuple[Path, Path]], pattern: str = "*.txt",
+                    ) -> str | None:
+    """Why writing ``inputs`` below ``out_dir`` would write over something it must not, or ``None``.
+
+    Two inputs with the same path below their roots would land on one output (the second replacing the
+    first); an ``-o`` folder inside an input folder that already holds files matching ``pattern``, and
+    no ``OUTPUT_MARK`` of an earlier run, holds the user's files, which the walk skips and the run would
+    write over.
+    """
+    seen: dict[str, Path] = {}
+    for path, rel in inputs:
+        key = os.path.normcase(os.path.normpath(out_dir / rel))
+        if key in seen:
+            return (f"{seen[key]} and {path} would both be written to {out_dir / rel}; clean them into "
+                    "separate -o folders, or give their parent folder so the tree is mirrored")
+        seen[key] = path
+    real = os.path.realpath(out_dir)
+    inside = [r for r in roots if os.path.isdir(r) and real != os.path.realpath(r)
+              and Path(real).is_relative_to(os.path.realpath(r))]
+    if inside and out_dir.is_dir() and not (out_dir / OUTPUT_MARK).exists():
+        for item in iter_inputs([str(out_dir)], pattern):
+            if isinstance(item, Input):
+                return (f"-o {out_dir}: lies inside the input folder {inside[0]} and already holds "
+                        f"{item.path}, which would not be cleaned and could be written over; choose an -o "
+                        "folder outside the input folders, or an empty one")
+    return None
+
+
+def mark_output_dir(out_dir: Path, roots: list[str]) -> None:
+    """Leave ``OUTPUT_MARK`` in an ``-o`` folder inside an input folder (see ``output_problems``)."""
+    real = Path(os.path.realpath(out_dir))
+    if any(os.path.isdir(r) and real.is_relative_to(os.path.realpath(r)) for r in roots):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        mark = out_dir / OUTPUT_MARK
+        if not mark.exists():
+            mark.write_text("Files here were written by vnclean clean -o; a later run may rewrite them.\n",
+                            encoding="utf-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -15,9 +16,18 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cleaner import __version__
-from cleaner.batch import DEFAULT_MAX_REMOVED, Job, Outcome, fired_rules, guard, run
+from cleaner.batch import (
+    DEFAULT_MAX_REMOVED,
+    Job,
+    Outcome,
+    fired_rules,
+    guard,
+    mark_output_dir,
+    output_problems,
+    run,
+)
 from cleaner.errors import CleanerError, InputError
-from cleaner.files import decode_counted, iter_inputs
+from cleaner.files import check_encoding, decode_counted, iter_inputs, remove_stale, remove_stale_temps
 from cleaner.loader import load_rules
 from cleaner.report import Report
 from cleaner.rules import DEFAULT_TIMEOUT, RuleSet
@@ -210,8 +220,9 @@ def _print_explain(o: Outcome, stream: TextIO) -> None:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    rules = _load(args)
     encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
+    check_encoding(encoding)  # rot13, base64, zlib...: refused before anything is read
+    rules = _load(args)
     if args.check or args.diff:
         if args.output or args.in_place:
             _err("--check and --diff write nothing; drop -o/--in-place, or run them separately")
@@ -240,9 +251,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
             _err(problem)
             return 2
     inputs: list[tuple[Path, Path]] = []
+    stale: list[Path] = []
     # The -o folder may lie inside an input folder: the walk does not enter it, so a second run does
     # not clean its own output again (out/out/...).
-    for item in iter_inputs(args.paths, args.glob, exclude=[out_dir] if out_dir is not None else []):
+    for item in iter_inputs(args.paths, args.glob, exclude=[out_dir] if out_dir is not None else [],
+                            stale=stale):
         if isinstance(item, InputError):
             _err(str(item))
             report.failed += 1
@@ -250,6 +263,23 @@ def cmd_clean(args: argparse.Namespace) -> int:
         inputs.append((item.path, item.relative))
     if out_dir is not None:
         inputs = [(p, rel) for p, rel in inputs if not _is_below(p, out_dir)]
+        problem = output_problems(out_dir, args.paths, inputs, args.glob)
+        if problem:
+            _err(problem)
+            return 2
+    problem = _check_report_path(args, inputs, out_dir)
+    if problem:
+        _err(problem)
+        return 2
+    removed: list[Path] = []
+    if writes and out_dir is not None:
+        mark_output_dir(out_dir, args.paths)
+        removed = remove_stale_temps(out_dir) if out_dir.is_dir() else []
+    elif writes and args.in_place:
+        removed = remove_stale(stale)  # -o writes nothing into the input folders: their files stay
+    for path in removed:
+        print(f"vnclean: warning: {path}: removed, a temporary file left by a run that was killed",
+              file=sys.stderr)
     if to_stdout and len(inputs) > 1:
         _err("several inputs and no output option: give -o DIR, --in-place, --check or --diff")
         return 2
@@ -495,6 +525,20 @@ def _finish_report(args: argparse.Namespace, report: Report, entries: list[dict[
     return report.return_code
 
 
+def _check_report_path(args: argparse.Namespace, inputs: list[tuple[Path, Path]],
+                       out_dir: Path | None) -> str | None:
+    """``--report`` must not be one of the inputs, or one of the outputs: it would be written over."""
+    if not args.report:
+        return None
+    report = os.path.realpath(args.report)
+    for p, rel in inputs:
+        if os.path.realpath(p) == report:
+            return f"--report {args.report}: is an input file, it would be written over; choose another path"
+        if out_dir is not None and os.path.realpath(out_dir / rel) == report:
+            return f"--report {args.report}: is where {p} is written; choose a path outside the -o folder"
+    return None
+
+
 def _is_below(path: Path, folder: Path) -> bool:
     # realpath, not Path.resolve: it does not raise on a symlink loop
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
@@ -593,10 +637,44 @@ def cmd_learn(args: argparse.Namespace) -> int:
     elif not learned.rules and out.exists():
         print(f"vnclean: nothing learned; {out} left as it was", file=sys.stderr)
     else:
-        write_atomic(out, text)
+        try:
+            write_atomic(out, text)
+        except OSError as exc:
+            _err(f"-o {out}: cannot write: {exc.strerror or exc}; choose a writable path with free space")
+            return 2
     if not args.quiet:
         print(f"vnclean: {learned.summary()} ({time.perf_counter() - start:.1f}s)", file=sys.stderr)
     return 2 if failed else 0
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: temporary files are removed on the way out."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def _closed_streams(args: argparse.Namespace) -> str | None:
+    """Give a closed stdin/stdout/stderr (``<&-``, ``>&-``) /dev/null, so no file opened later takes its
+    number; say which of the streams the command needs was closed (stdout; stdin when reading ``-``)."""
+    closed = []
+    for fd, name in ((0, "standard input"), (1, "standard output"), (2, "standard error")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            closed.append(name)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull)
+    if "-" not in getattr(args, "paths", ()):
+        closed = [n for n in closed if n != "standard input"]
+    return " and ".join(n for n in closed if n != "standard error") or None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -605,22 +683,59 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    closed = _closed_streams(args)
+    if closed:
+        _err(f"{closed} is closed; redirect it from or to a file (or /dev/null)")
+        return 2
+    previous = None
+    if hasattr(signal, "SIGTERM"):
+        try:
+            previous = signal.signal(signal.SIGTERM, _terminate)
+        except ValueError:  # not the main thread: leave signals to the caller
+            pass
     try:
-        if args.command == "clean":
-            return cmd_clean(args)
-        if args.command == "rules":
-            return cmd_rules(args)
-        if args.command == "learn":
-            return cmd_learn(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a full disk must be reported here, not as a traceback at exit
+        return code
     except CleanerError as exc:
         _err(str(exc))
         return 2
-    except KeyboardInterrupt:
-        _err("interrupted; every file written so far is complete, the others are untouched")
-        return 130
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        _err(f"{what}; every file written so far is complete, the others are untouched")
+        return 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
+        _quiet_stdout()
         return 0
+    except OSError as exc:
+        # Output to a full disk (> /dev/full) or a device that fails: one line, not a traceback.
+        _quiet_stdout()
+        where = exc.filename or "standard output"
+        _err(f"{where}: cannot write: {exc.strerror or exc}; free some space or send the output elsewhere")
+        return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "clean":
+        return cmd_clean(args)
+    if args.command == "rules":
+        return cmd_rules(args)
+    if args.command == "learn":
+        return cmd_learn(args)
     return 2
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's flush at exit does not fail a second time."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is not a real file (captured in tests)
 
 
 if __name__ == "__main__":

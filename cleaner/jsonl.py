@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
 
+from cleaner.batch import exit_if_orphaned, ignore_interrupts, worker_count
 from cleaner.files import atomic_output as _atomic_output
 from cleaner.report import Change
 from cleaner.rules import RuleSet
@@ -104,6 +106,9 @@ def _clean_one(rules: RuleSet, raw: str | bytes, line: int, s: _Settings) -> Rec
     except ValueError as exc:  # e.g. an integer too long to convert
         return _problem(s, line, "invalid", text_line, size,
                         f"invalid JSON ({exc}); the record is {_fate(s)}")
+    except RecursionError:
+        return _problem(s, line, "invalid", text_line, size,
+                        f"JSON nested too deep to read; the record is {_fate(s)}")
     if not isinstance(obj, dict):
         return _problem(s, line, "invalid", text_line, size,
                         f"not a JSON object but a {type(obj).__name__}; the record is {_fate(s)}")
@@ -124,8 +129,60 @@ def _clean_one(rules: RuleSet, raw: str | bytes, line: int, s: _Settings) -> Rec
     if cleaned == value:
         # Untouched records are written exactly as they came, formatting and escapes included.
         return Record(line, "unchanged", text_line, size=size, changes=changes)
-    obj[s.text_field] = cleaned
-    return Record(line, "changed", json.dumps(obj, ensure_ascii=False), size=size, changes=changes)
+    return Record(line, "changed", _splice(text_line, s.text_field, cleaned, obj), size=size, changes=changes)
+
+
+_WS_RE = re.compile(r"[ \t\n\r]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DECODER = json.JSONDecoder()
+
+
+def _skip_ws(line: str, i: int) -> int:
+    m = _WS_RE.match(line, i)
+    return m.end() if m else i
+
+
+def _splice(text_line: str, field: str, cleaned: str, obj: dict[str, object]) -> str:
+    """The record's line with only the text field's value replaced: every other byte stays as it came.
+
+    Numbers keep their spelling (``1E5``, ``1e400``), ``NaN`` stays ``NaN``, duplicate keys stay (the
+    last one is the one ``json`` reads, and the one replaced), escapes and spacing stay.
+    """
+    value = json.dumps(cleaned, ensure_ascii=False)
+    if _SURROGATE.search(value):
+        # A lone surrogate (``\ud800`` in the input) cannot be written as UTF-8: it stays an escape.
+        value = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    span = _value_span(text_line, field)
+    if span is None:  # not reached for a line json.loads took; kept as a safe fallback
+        obj[field] = cleaned
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(obj, ensure_ascii=False))
+    start, end = span
+    return text_line[:start] + value + text_line[end:]
+
+
+def _value_span(line: str, field: str) -> tuple[int, int] | None:
+    """Where the value of the last top-level member named ``field`` is in ``line`` (a JSON object)."""
+    i = _skip_ws(line, 0)
+    if line[i:i + 1] != "{":
+        return None
+    i = _skip_ws(line, i + 1)
+    span = None
+    while line[i:i + 1] == '"':
+        key, i = json.decoder.scanstring(line, i + 1)  # type: ignore[attr-defined]
+        i = _skip_ws(line, i)
+        if line[i:i + 1] != ":":
+            return None
+        i = _skip_ws(line, i + 1)
+        _, end = _DECODER.raw_decode(line, i)
+        if key == field:
+            span = (i, end)
+        i = _skip_ws(line, end)
+        if line[i:i + 1] == "}":
+            return span
+        if line[i:i + 1] != ",":
+            return None
+        i = _skip_ws(line, i + 1)
+    return None
 
 
 def _problem(s: _Settings, line: int, status: str, text_line: str, size: int, message: str) -> Record:
@@ -161,21 +218,24 @@ def clean_jsonl(lines: Iterable[str | bytes], rules: RuleSet | str = "vn-news", 
     """
     rule_set = _as_rules(rules)
     settings = _Settings(text_field, drop_bad_records, explain)
-    if jobs == 0:
-        jobs = os.cpu_count() or 1
+    jobs = worker_count(jobs)
     if jobs <= 1:
         for n, raw in enumerate(lines, start=1):
             yield _clean_one(rule_set, raw, n, settings)
         return
     init = (rule_set, settings)
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init) as pool:
-        pending: deque[Future[list[Record]]] = deque()
-        for chunk in _chunks(lines):
-            pending.append(pool.submit(_clean_chunk, chunk))
-            if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+        try:
+            pending: deque[Future[list[Record]]] = deque()
+            for chunk in _chunks(lines):
+                pending.append(pool.submit(_clean_chunk, chunk))
+                if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # interrupted: no new chunk is started
+            raise
 
 
 def _as_rules(rules: RuleSet | str) -> RuleSet:
@@ -208,12 +268,14 @@ _WORKER: tuple[RuleSet, _Settings] | None = None
 def _init_worker(rules: RuleSet, settings: _Settings) -> None:
     """Runs once in each worker process: the rule set is unpickled and compiled there once."""
     global _WORKER
+    ignore_interrupts()
     _WORKER = (rules, settings)
 
 
 def _clean_chunk(chunk: tuple[int, list[str | bytes]]) -> list[Record]:
     assert _WORKER is not None
     rules, settings = _WORKER
+    exit_if_orphaned()
     first, lines = chunk
     return [_clean_one(rules, raw, first + k, settings) for k, raw in enumerate(lines)]
 
