@@ -6,8 +6,10 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cleaner.errors import CleanerError
 from cleaner.loader import load_rules, resolve, shipped_names
 from cleaner.normalize import NormalizeOptions
+from cleaner.report import Result
 from cleaner.rules import Rule, RuleSet
 from cleaner.text import to_lines, to_output
 
@@ -55,7 +57,10 @@ def check_rule(rules: RuleSet, rule: Rule) -> Iterator[ExampleOutcome]:
     mini = rules.select(_needed(rules, rule), normalize=NormalizeOptions.from_mapping(EXAMPLE_OPTIONS))
     for item in rule.examples.change:
         text, want = (item, None) if isinstance(item, str) else item
-        res = mini.explain(text)
+        res = _explain(mini, text)
+        if isinstance(res, str):
+            yield ExampleOutcome(rule, "change", text, False, res)
+            continue
         fired = any(c.rule == rule.id for c in res.changes)
         if want is not None:
             expected = to_output(to_lines(want))
@@ -66,10 +71,21 @@ def check_rule(rules: RuleSet, rule: Rule) -> Iterator[ExampleOutcome]:
             detail = "" if ok else "the rule did not change it"
         yield ExampleOutcome(rule, "change", text, ok, detail)
     for text in rule.examples.keep:
-        res = mini.explain(text)
+        res = _explain(mini, text)
+        if isinstance(res, str):
+            yield ExampleOutcome(rule, "keep", text, False, res)
+            continue
         hits = [c for c in res.changes if c.rule == rule.id]
         detail = "" if not hits else f"the rule changed line {hits[0].line}: {hits[0].before!r}"
         yield ExampleOutcome(rule, "keep", text, not hits, detail)
+
+
+def _explain(rules: RuleSet, text: str) -> Result | str:
+    """The rules' result on an example, or why they could not give one (a pattern that ran out of time)."""
+    try:
+        return rules.explain(text)
+    except CleanerError as exc:
+        return str(exc)
 
 
 def run_examples(*files: str | os.PathLike[str]) -> Iterator[ExampleOutcome]:

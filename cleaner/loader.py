@@ -14,6 +14,7 @@ import yaml
 
 from cleaner.errors import RuleError
 from cleaner.normalize import NormalizeOptions
+from cleaner.patterns import size_problem
 from cleaner.rules import ACTIONS, DEFAULT_TIMEOUT, MATCH_MODES, Examples, Rule, RuleSet
 
 #: Keys a rule file may have at its top level.
@@ -28,8 +29,17 @@ RULE_KEYS: dict[str, type | tuple[type, ...]] = {
     "inside": bool, "not_first": int, "max_share": (float, int),
     "examples": dict,
 }
-_ID = regex.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_ID = regex.compile(r"[a-z0-9][a-z0-9._-]*")
 _NEEDS_PATTERN = ("drop", "strip", "replace", "block")
+#: Limits that keep a hostile rule file from exhausting the stack or the memory while it is read: YAML
+#: nesting (a rule file needs five levels), nodes that aliases may add (``&a [*b, *b, ...]`` "billion
+#: laughs": a 500-byte file that expands to gigabytes), and the length of an ``extends`` chain.
+MAX_YAML_DEPTH = 64
+MAX_ALIAS_NODES = 10_000
+MAX_EXTENDS_DEPTH = 32
+#: A plain YAML scalar that YAML 1.2 reads as a number (``1e3``, ``0x1F``, ``.5``), whatever PyYAML says.
+_NUMBER = regex.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+                        r"|0x[0-9a-fA-F]+|0o[0-7]+")
 
 
 def shipped_dirs() -> list[Path]:
@@ -76,23 +86,71 @@ class _Map(dict[Any, Any]):
 
     line: int = 0
     key_lines: dict[str, int]
+    numbers: set[Any]  # keys whose value is a plain scalar that reads as a number
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader (no object construction) that records line numbers and refuses duplicate keys."""
+    """SafeLoader (no object construction) that records line numbers and refuses duplicate keys.
+
+    It also bounds what a file can make it do: nesting deeper than ``MAX_YAML_DEPTH``, aliases that
+    would add more than ``MAX_ALIAS_NODES`` nodes, and an alias to the node it stands in are errors.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._alias_nodes = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> nodes in its subtree, aliases expanded
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        mark = self.peek_event().start_mark
+        if self.check_event(yaml.AliasEvent):
+            node = super().compose_node(parent, index)
+            size = self._sizes.get(id(node))
+            if size is None:
+                raise yaml.composer.ComposerError(None, None, "an alias refers to the list or mapping it is "
+                                                  "inside; remove the alias", mark)
+            self._alias_nodes += size
+            if self._alias_nodes > MAX_ALIAS_NODES:
+                raise yaml.composer.ComposerError(
+                    None, None, f"aliases expand to more than {MAX_ALIAS_NODES:,} values; write the values "
+                    "out instead of repeating aliases", mark)
+            return node
+        self._depth += 1
+        if self._depth > MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_YAML_DEPTH} levels deep; a rule file needs a few", mark)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        children = node.value if node is not None and isinstance(node.value, list) else []
+        size = 1  # an alias child counts with its whole anchored subtree
+        for child in children:
+            for sub in (child if isinstance(child, tuple) else (child,)):
+                size += self._sizes.get(id(sub), 1) if sub is not None else 0
+        self._sizes[id(node)] = size
+        return node
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
     m = _Map()
     m.line = node.start_mark.line + 1
     m.key_lines = {}
+    m.numbers = set()
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be plain text, not a list or a mapping", key_node.start_mark)
         key = loader.construct_object(key_node, deep=True)
         if key in m:
             raise yaml.constructor.ConstructorError(
                 None, None, f"key '{key}' appears twice in one mapping; keep one", key_node.start_mark)
         m[key] = loader.construct_object(value_node, deep=True)
         m.key_lines[key] = key_node.start_mark.line + 1
+        if isinstance(value_node, yaml.ScalarNode) and value_node.style is None \
+                and _NUMBER.fullmatch(value_node.value):
+            m.numbers.add(key)  # plain 1e3 is text to PyYAML but a number to YAML 1.2 and most tools
     return m
 
 
@@ -120,6 +178,9 @@ def _read_yaml(path: Path) -> Any:
                         "are safest in single quotes)", source=str(path), line=line) from None
     except yaml.YAMLError as exc:
         raise RuleError(f"malformed YAML: {exc}", source=str(path)) from None
+    except RecursionError:
+        raise RuleError(f"malformed YAML: nested more than {MAX_YAML_DEPTH} levels deep",
+                        source=str(path)) from None
 
 
 # -- validation -------------------------------------------------------------------------------------------
@@ -161,6 +222,8 @@ def _parse_examples(raw: Any, err: Any) -> Examples:
     for key in raw:
         if key not in ("change", "keep"):
             raise err(f"unknown key '{key}' in examples{_suggest(key, ['change', 'keep'])}")
+    if not isinstance(raw.get("change") or [], list):
+        raise err("'examples.change' must be a list")
     change: list[str | tuple[str, str]] = []
     for item in raw.get("change") or []:
         if isinstance(item, str):
@@ -173,8 +236,6 @@ def _parse_examples(raw: Any, err: Any) -> Examples:
     keep = raw.get("keep") or []
     if not isinstance(keep, list) or not all(isinstance(k, str) for k in keep):
         raise err("'examples.keep' must be a list of lines (text)")
-    if not isinstance(raw.get("change") or [], list):
-        raise err("'examples.change' must be a list")
     return Examples(tuple(change), tuple(keep))
 
 
@@ -187,18 +248,26 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
 
     def err(msg: str, key: str | None = None) -> RuleError:
         at = getattr(raw, "key_lines", {}).get(key, line) if key else line
-        return RuleError(msg, source=source, line=at or None, rule=rid if isinstance(rid, str) else None)
+        named = isinstance(rid, str) and rid.isprintable()  # an id holding a line break is shown by repr
+        return RuleError(msg, source=source, line=at or None, rule=rid if named else None)
 
     for key in raw:
         if key not in RULE_KEYS:
             raise err(f"unknown key '{key}'{_suggest(key, tuple(RULE_KEYS))}", key)
     for key, value in raw.items():
+        if key == "id" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            continue  # said below, with the remedy
         if not _check_type(value, RULE_KEYS[key]):
             raise err(f"'{key}' must be {_type_name(RULE_KEYS[key])}, got {value!r}", key)
+    if "id" in getattr(raw, "numbers", ()) or (isinstance(rid, (int, float)) and not isinstance(rid, bool)):
+        written = raw.get("id")
+        raise err(f"id {written} reads as a number; write it in quotes (id: '{written}') or start it with a "
+                  "letter", "id")
     if not isinstance(rid, str) or not rid:
         raise err("every rule needs an 'id' (lower-case letters, digits, '-', '_', '.')")
-    if not _ID.match(rid):
-        raise err(f"id '{rid}' may only use lower-case letters, digits, '-', '_' and '.'", "id")
+    if not _ID.fullmatch(rid):
+        raise err(f"id {rid!r} may only use lower-case letters a-z, digits, '-', '_' and '.', and starts "
+                  "with a letter or a digit", "id")
     why = raw.get("why")
     if not isinstance(why, str) or not why.strip():
         raise err("every rule needs a one-line 'why' saying what it removes and why")
@@ -260,18 +329,41 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
         not_first=raw.get("not_first"), max_share=raw.get("max_share"), examples=examples,
         source=source, line=line,
     )
+    src = rule.regex_source()
+    too_big = size_problem(src) if src is not None else None
+    if too_big:
+        raise err(f"pattern refused: {too_big}", "pattern" if "pattern" in raw else "literals")
     try:
-        rule.compile()  # invalid patterns fail here, at the line of the pattern
+        compiled = rule.compile()  # invalid patterns fail here, at the line of the pattern
     except RuleError as exc:
         raise err(exc.detail, "pattern" if "pattern" in raw else "literals") from None
     if until not in (None, "blank", "end"):
+        too_big = size_problem(until)
+        if too_big:
+            raise err(f"'until' refused: {too_big}", "until")
         try:
             regex.compile(until)
         except regex.error as exc:
             raise err(f"invalid regular expression in 'until': {exc}", "until") from None
+    if action == "replace" and compiled is not None:
+        _check_template(compiled, rule.replacement, err)
     if rule.ignore_diacritics and action == "replace" and "\\" in rule.replacement:
         raise err("'with' cannot use group references when ignore_diacritics is true", "with")
     return rule
+
+
+def _check_template(pat: regex.Pattern[str], template: str, err: Any) -> None:
+    """A ``with:`` that names a group the pattern lacks (``\\9``, ``\\g<nope>``) or holds a bad escape fails
+    at load time, not on the first line it matches."""
+    # An empty alternative matches "", which expands any template whose references the pattern has.
+    probe = regex.compile(f"(?:{pat.pattern})|", pat.flags).match("")
+    assert probe is not None
+    try:
+        probe.expand(template)
+    except (IndexError, regex.error) as exc:
+        groups = f"\\1 to \\{pat.groups}" if pat.groups else "none"
+        raise err(f"'with' is not a valid replacement ({exc}); the pattern's groups: {groups}; write a "
+                  "backslash as \\\\", "with") from None
 
 
 class _Acc:
@@ -289,6 +381,9 @@ def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
     if path in stack:
         chain = " -> ".join(_display(p) for p in (*stack, path))
         raise RuleError(f"'extends' loops back on itself ({chain}); remove one of the links", source=source)
+    if len(stack) >= MAX_EXTENDS_DEPTH:
+        raise RuleError(f"'extends' chains more than {MAX_EXTENDS_DEPTH} files deep (from "
+                        f"{_display(stack[0])}); extend fewer files in turn", source=source)
     data = _read_yaml(path)
     if data is None:
         data = _Map()
@@ -338,6 +433,7 @@ def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
             item_nfc = _Map(_nfc(dict(item)))
             item_nfc.line = getattr(item, "line", 0)
             item_nfc.key_lines = getattr(item, "key_lines", {})
+            item_nfc.numbers = getattr(item, "numbers", set())
             item = item_nfc
         rule = _parse_rule(item, source, n, require_examples=shipped)
         if rule.id in seen:
