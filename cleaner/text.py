@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -73,7 +74,22 @@ def to_lines(text: str) -> list[str]:
     return lines
 
 
+#: What ``str.strip()`` takes for space but the rules' ``\\s`` does not: the C0 separators FS, GS, RS, US.
+_SEPARATOR = re.compile("[\x1c-\x1f]")
+#: Space as the patterns see it (Unicode White_Space), for stripping a line that holds a separator.
+_SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace() and not _SEPARATOR.match(chr(c)))
+
+
 def to_output(lines: list[str]) -> str:
     """The output form: one paragraph per line, stripped, no blank lines, ``\\n`` endings, a final newline."""
-    kept = [s for s in (line.strip() for line in lines) if s]
+    kept = [s for s in (_strip(line) for line in lines) if s]
     return "\n".join(kept) + "\n" if kept else ""
+
+
+def _strip(line: str) -> str:
+    """``line.strip()``, but a separator at either end stays: a rule saw ``International\\x1f`` and kept it,
+    so the output must hold the same line, or a second pass would match ``International`` and drop it."""
+    stripped = line.strip()
+    if len(stripped) == len(line) or not _SEPARATOR.search(line):
+        return stripped
+    return line.strip(_SPACE)
