@@ -315,7 +315,7 @@ def output_problems(out_dir: Path, roots: list[str], inputs: list[tuple[Path, Pa
     seen: dict[str, Path] = {}
     for path, rel in inputs:
         key = os.path.normcase(os.path.normpath(out_dir / rel))
-        if key in seen:
+        if key in seen and os.path.realpath(seen[key]) != os.path.realpath(path):
             return (f"{seen[key]} and {path} would both be written to {out_dir / rel}; clean them into "
                     "separate -o folders, or give their parent folder so the tree is mirrored")
         seen[key] = path

@@ -261,6 +261,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
             report.failed += 1
             continue
         inputs.append((item.path, item.relative))
+    # The same file named twice (a.txt a.txt, or a folder and a file in it) is cleaned once.
+    inputs = list(dict.fromkeys((p, rel) for p, rel in inputs))
     if out_dir is not None:
         inputs = [(p, rel) for p, rel in inputs if not _is_below(p, out_dir)]
         problem = output_problems(out_dir, args.paths, inputs, args.glob)

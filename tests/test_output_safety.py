@@ -240,3 +240,11 @@ def test_write_never_replaces_a_device_or_pipe(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="not a regular file"):
         write_atomic(fifo, "Hà Nội\n")
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_the_same_file_named_twice_is_cleaned_once(run_cli, tmp_path: Path) -> None:
+    p = write(tmp_path / "x" / "a.txt")
+    code, _, err = run_cli("clean", p, p, "-o", tmp_path / "out")
+    assert code == 0, err
+    assert "1 file read" in err
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == CLEAN
