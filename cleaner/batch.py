@@ -153,7 +153,7 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
                                bytes_in=size)
             write_atomic(target, cleaned)
         elif job.in_place:
-            problem = None if job.force else _in_place_problem(path, before)
+            problem = None if job.force else in_place_problem(path, before)
             if problem:
                 return Outcome(name, "failed", f"{name}: not written: {problem}", bytes_in=size)
             write_atomic(path, cleaned, expect=before)
@@ -164,7 +164,7 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
     return out
 
 
-def _in_place_problem(path: Path, st: os.stat_result | None) -> str | None:
+def in_place_problem(path: Path, st: os.stat_result | None) -> str | None:
     """Why rewriting this file in place would do what its owner did not ask for (``--force`` overrides)."""
     if st is None:
         return None

@@ -416,13 +416,25 @@ def _clean_jsonl_path(rules: RuleSet, args: argparse.Namespace, report: Report, 
                       dest: Path | None, to_stdout: bool, entries: list[dict[str, Any]]) -> None:
     import zlib
 
+    from cleaner.batch import in_place_problem
+    from cleaner.files import FileChangedError
     from cleaner.jsonl import clean_jsonl_file
 
+    problem = in_place_problem(path, os.stat(path)) if dest == path and not args.force else None
+    if problem:
+        report.read += 1
+        report.failed += 1
+        _err(f"{path}: not written: {problem}")
+        return
     records = clean_jsonl_file(path, rules, dest=dest, text_field=args.text_field,
                                drop_bad_records=args.drop_bad_records,
                                explain=args.explain or bool(args.report), jobs=args.jobs)
     try:
         _run_jsonl(records, str(path), args, report, to_stdout, entries)
+    except FileChangedError as exc:
+        report.read += 1
+        report.failed += 1
+        _err(f"{path}: not written: {exc.strerror}")
     except (OSError, EOFError, zlib.error) as exc:
         # A truncated .gz or a disk error: the output (if any) is left as it was.
         report.read += 1

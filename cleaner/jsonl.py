@@ -299,10 +299,11 @@ def open_lines(path: str | os.PathLike[str]) -> IO[bytes]:
 
 
 @contextmanager
-def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+def atomic_output(path: str | os.PathLike[str], *,
+                  expect: os.stat_result | None = None) -> Iterator[IO[bytes]]:
     """``cleaner.files.atomic_output``, gzip-compressed when the name ends in ``.gz``."""
     target = Path(os.path.realpath(path))  # a symlink's target is written and named in the gzip header
-    with _atomic_output(target) as raw:
+    with _atomic_output(target, expect=expect) as raw:
         if is_gzip(target):
             with gzip.GzipFile(filename=target.name[:-3], mode="wb", fileobj=raw,
                                compresslevel=GZIP_LEVEL, mtime=0) as gz:
@@ -318,15 +319,19 @@ def clean_jsonl_file(src: str | os.PathLike[str], rules: RuleSet | str = "vn-new
     """Clean a JSONL file (``.gz``: read compressed) record by record, yielding each ``Record``.
 
     With ``dest`` the output is written there (compressed when it ends in ``.gz``) and replaces it only once
-    the last record is done: a run that stops half-way leaves ``dest`` as it was. ``dest`` may be ``src``.
+    the last record is done: a run that stops half-way leaves ``dest`` as it was. ``dest`` may be ``src``;
+    then a file that changes while it is cleaned (records appended) is left as it is now and
+    ``cleaner.files.FileChangedError`` is raised.
     """
+    same = dest is not None and os.path.exists(dest) and os.path.samefile(src, dest)
+    before = os.stat(src) if same else None  # taken before reading, as for --in-place on text files
     with open_lines(src) as fh:
         records = clean_jsonl(fh, rules, text_field=text_field, drop_bad_records=drop_bad_records,
                               explain=explain, jobs=jobs)
         if dest is None:
             yield from records
             return
-        with atomic_output(dest) as out:
+        with atomic_output(dest, expect=before) as out:
             for rec in records:
                 if rec.output is not None:
                     out.write(encode_line(rec))

@@ -248,3 +248,28 @@ def test_the_same_file_named_twice_is_cleaned_once(run_cli, tmp_path: Path) -> N
     assert code == 0, err
     assert "1 file read" in err
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == CLEAN
+
+
+def test_jsonl_in_place_is_guarded_like_text_files(run_cli, tmp_path: Path, monkeypatch) -> None:
+    import cleaner.jsonl
+
+    p = tmp_path / "a.jsonl"
+    p.write_text('{"text": "icon facebook\\nTrời nắng."}\n', encoding="utf-8")
+    p.chmod(0o444)
+    code, _, err = run_cli("clean", "--in-place", p, "-q")
+    assert code == 2 and f"{p}: not written: it is read-only" in one_error(err)
+    p.chmod(0o644)
+    # A record appended while the file is cleaned: the file is left with it.
+    real = cleaner.jsonl._clean_one
+
+    def appending(*args: object):
+        with p.open("a", encoding="utf-8") as fh:
+            fh.write('{"text": "Bản tin mới."}\n')
+        monkeypatch.setattr(cleaner.jsonl, "_clean_one", real)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cleaner.jsonl, "_clean_one", appending)
+    code, _, err = run_cli("clean", "--in-place", p, "-q")
+    assert code == 2 and "changed while it was being cleaned" in one_error(err)
+    assert p.read_text(encoding="utf-8") == ('{"text": "icon facebook\\nTrời nắng."}\n'
+                                             '{"text": "Bản tin mới."}\n')
