@@ -223,10 +223,19 @@ FDS_PER_WORKER = 4
 FDS_RESERVED = 32
 
 
+#: More workers than this per core only add processes (and memory) that wait for a core: ``-j 5000`` is
+#: run with this many per core instead of forking thousands.
+MAX_WORKERS_PER_CORE = 4
+
+
 def worker_count(jobs: int) -> int:
-    """Worker processes for ``jobs`` (``0``: one per core); ``CleanerError`` when they cannot all start."""
+    """Worker processes for ``jobs`` (``0``: one per core; at most ``MAX_WORKERS_PER_CORE`` per core; the
+    output does not depend on it); ``CleanerError`` when they cannot all start."""
+    cores = os.cpu_count() or 1
+    asked = jobs
     if jobs == 0:
-        jobs = os.cpu_count() or 1
+        jobs = cores
+    jobs = min(jobs, MAX_WORKERS_PER_CORE * cores)
     if jobs <= 1:
         return 1
     try:
@@ -238,7 +247,7 @@ def worker_count(jobs: int) -> int:
     if soft != resource.RLIM_INFINITY:
         fit = max(1, (soft - FDS_RESERVED) // FDS_PER_WORKER)
         if jobs > fit:
-            raise CleanerError(f"-j {jobs}: only {fit} worker processes fit in the open-file limit "
+            raise CleanerError(f"-j {asked}: only {fit} worker processes fit in the open-file limit "
                                f"(ulimit -n {soft}); use -j {fit}, or raise the limit")
     return jobs
 
