@@ -619,6 +619,9 @@ def cmd_learn(args: argparse.Namespace) -> int:
     if out is not None and out.is_dir():
         _err(f"-o {out}: is a folder; -o takes the rule file to write (learned.yaml)")
         return 2
+    if out is not None and _learns_from(out, args):
+        _err(f"-o {out}: is one of the files learned from, it would be written over; choose another path")
+        return 2
     options = dataclasses.replace(LearnOptions(), min_docs=args.min_docs, min_share=args.min_share,
                                   max_article_hits=args.max_article_hits,
                                   include_covered=args.include_covered, sample_docs=args.sample_docs)
@@ -689,6 +692,20 @@ def _closed_streams(args: argparse.Namespace) -> str | None:
     if "-" not in getattr(args, "paths", ()):
         closed = [n for n in closed if n != "standard input"]
     return " and ".join(n for n in closed if n != "standard error") or None
+
+
+def _learns_from(out: Path, args: argparse.Namespace) -> bool:
+    """``learn -o FILE`` names an input: one of the paths, or a file the walk of a folder would take."""
+    import fnmatch
+
+    real = Path(os.path.realpath(out))
+    for p in args.paths:
+        if real == Path(os.path.realpath(p)):
+            return True
+        if os.path.isdir(p) and real.is_relative_to(os.path.realpath(p)) and \
+                (fnmatch.fnmatch(real.name, args.glob) or real.name.endswith((".jsonl", ".jsonl.gz"))):
+            return True
+    return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:

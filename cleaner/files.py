@@ -172,6 +172,11 @@ def read_text(path: str | os.PathLike[str], encoding: str = "utf-8", errors: str
 
 def read_decoded(path: str | os.PathLike[str], encoding: str = "utf-8", errors: str = "strict") -> Decoded:
     """Read a file as text (see ``decode_counted``); only regular files are read."""
+    return decode_counted(read_bytes(path), str(path), encoding, errors)
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """A regular file's bytes, never waiting: ``InputError`` for a pipe, a device or a file without end."""
     p = Path(path)
     # O_NONBLOCK: opening a named pipe would otherwise wait for a writer, and hang the batch.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -194,7 +199,7 @@ def read_decoded(path: str | os.PathLike[str], encoding: str = "utf-8", errors: 
     if data is None:  # a non-blocking read with nothing there yet: a file that may never end (/proc/kmsg)
         raise InputError(f"{p}: cannot read: it waits for data that may never come (a kernel or device "
                          "file); give a regular file", path=str(p))
-    return decode_counted(data, str(p), encoding, errors)
+    return data
 
 
 def _kind(mode: int) -> str:

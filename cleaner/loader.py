@@ -12,7 +12,8 @@ from typing import Any
 import regex
 import yaml
 
-from cleaner.errors import RuleError
+from cleaner.errors import InputError, RuleError
+from cleaner.files import read_bytes
 from cleaner.normalize import NormalizeOptions
 from cleaner.patterns import size_problem
 from cleaner.rules import ACTIONS, DEFAULT_TIMEOUT, MATCH_MODES, Examples, Rule, RuleSet
@@ -159,9 +160,13 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 def _read_yaml(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise RuleError(f"cannot read rule file: {exc.strerror}", source=str(path)) from None
+        # The reader of input files: a rule file that never ends (/proc/kmsg) is an error, not a wait.
+        data = read_bytes(path)
+    except InputError as exc:
+        raise RuleError(f"cannot read rule file: {str(exc).removeprefix(f'{path}: ')}",
+                        source=str(path)) from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RuleError(f"rule file is not UTF-8 (byte {exc.start}); save it as UTF-8",
                         source=str(path)) from None

@@ -331,3 +331,27 @@ def test_a_later_run_removes_temporary_files_of_a_killed_one(run_cli, tmp_path: 
     code, _, err = run_cli("clean", src, "--in-place", "-q")
     assert f"{stale_in}: removed" in err and not stale_in.exists()
     assert (src / "a.txt").read_text(encoding="utf-8") == CLEAN
+
+
+def test_learn_output_that_is_an_input_is_refused(run_cli, tmp_path: Path) -> None:
+    corpus = learnable_corpus(tmp_path / "corpus")
+    first = corpus / "0.txt"
+    before = first.read_text(encoding="utf-8")
+    for target in (first, corpus / "new.txt"):
+        code, _, err = run_cli("learn", corpus, "-o", target, "-q")
+        assert code == 2 and "is one of the files learned from" in only_line(err)
+    assert first.read_text(encoding="utf-8") == before and not (corpus / "new.txt").exists()
+    code, _, err = run_cli("learn", corpus, "-o", corpus / "learned.yaml", "-q")  # not a *.txt: fine
+    assert code == 0, err
+
+
+@posix
+def test_a_rule_file_that_never_ends_is_one_line(tmp_path: Path) -> None:
+    kmsg = Path("/proc/kmsg")
+    try:
+        os.close(os.open(kmsg, os.O_RDONLY | os.O_NONBLOCK))
+    except OSError:
+        pytest.skip("/proc/kmsg cannot be opened here")
+    res = vnclean("rules", "list", "--rules", kmsg, timeout=30)
+    assert res.returncode == 2
+    assert "cannot read rule file: cannot read: it waits for data" in only_line(res.stderr)
