@@ -151,6 +151,11 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
                 return Outcome(name, "failed", f"{name}: not written: the output {target} is this input "
                                                "file; choose an -o folder outside the input folders",
                                bytes_in=size)
+            if target.is_symlink():
+                # Written through, the link would carry this text into whatever file it points at
+                # (another input, say); replaced, a link the user made would be lost.
+                return Outcome(name, "failed", f"{name}: not written: the output {target} is a symbolic "
+                                               "link; remove it, or choose another -o folder", bytes_in=size)
             write_atomic(target, cleaned)
         elif job.in_place:
             problem = None if job.force else in_place_problem(path, before)

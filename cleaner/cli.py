@@ -421,6 +421,8 @@ def _clean_jsonl_path(rules: RuleSet, args: argparse.Namespace, report: Report, 
     from cleaner.jsonl import clean_jsonl_file
 
     problem = in_place_problem(path, os.stat(path)) if dest == path and not args.force else None
+    if dest is not None and dest != path and dest.is_symlink():
+        problem = f"the output {dest} is a symbolic link; remove it, or choose another -o folder"
     if problem:
         report.read += 1
         report.failed += 1

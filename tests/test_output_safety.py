@@ -273,3 +273,28 @@ def test_jsonl_in_place_is_guarded_like_text_files(run_cli, tmp_path: Path, monk
     assert code == 2 and "changed while it was being cleaned" in one_error(err)
     assert p.read_text(encoding="utf-8") == ('{"text": "icon facebook\\nTrời nắng."}\n'
                                              '{"text": "Bản tin mới."}\n')
+
+
+def test_a_symlink_in_the_output_folder_is_not_written_through(run_cli, tmp_path: Path) -> None:
+    a = write(tmp_path / "in" / "a.txt")
+    b = write(tmp_path / "in" / "b.txt", "Bài b, của tôi.\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.txt").symlink_to(b)
+    code, _, err = run_cli("clean", tmp_path / "in", "-o", out, "-q")
+    assert code == 2 and f"the output {out / 'a.txt'} is a symbolic link" in one_error(err)
+    assert b.read_text(encoding="utf-8") == "Bài b, của tôi.\n" and a.read_text(encoding="utf-8") == DIRTY
+    assert (out / "b.txt").read_text(encoding="utf-8") == "Bài b, của tôi.\n"
+
+
+def test_a_symlink_in_the_output_folder_is_not_written_through_for_jsonl(run_cli, tmp_path: Path) -> None:
+    src = tmp_path / "in" / "a.jsonl"
+    src.parent.mkdir()
+    src.write_text('{"text": "icon facebook\\nTrời nắng."}\n', encoding="utf-8")
+    other = write(tmp_path / "mine.jsonl", '{"text": "Của tôi."}\n')
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.jsonl").symlink_to(other)
+    code, _, err = run_cli("clean", tmp_path / "in", "--glob", "*.jsonl", "-o", out, "-q")
+    assert code == 2 and "is a symbolic link" in one_error(err)
+    assert other.read_text(encoding="utf-8") == '{"text": "Của tôi."}\n'
