@@ -353,7 +353,11 @@ def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> Non
 
 
 def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> int:
-    data = sys.stdin.buffer.read()
+    try:
+        data = sys.stdin.buffer.read()
+    except OSError as exc:  # stdin redirected from a folder, a device that fails
+        _err(f"<stdin>: cannot read: {exc.strerror or exc}; redirect a text file into it")
+        return 2
     encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
     try:
         text, report.replaced = decode_counted(data, "<stdin>", encoding, args.errors)

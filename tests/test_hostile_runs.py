@@ -355,3 +355,16 @@ def test_a_rule_file_that_never_ends_is_one_line(tmp_path: Path) -> None:
     res = vnclean("rules", "list", "--rules", kmsg, timeout=30)
     assert res.returncode == 2
     assert "cannot read rule file: cannot read: it waits for data" in only_line(res.stderr)
+
+
+def test_stdin_that_fails_to_read_is_one_line(run_cli, monkeypatch) -> None:
+    class Failing:
+        def read(self) -> bytes:
+            raise OSError(errno.EIO, "Input/output error")
+
+    class Stdin:
+        buffer = Failing()
+
+    monkeypatch.setattr(sys, "stdin", Stdin())
+    code, _, err = run_cli("clean", "-")
+    assert code == 2 and "<stdin>: cannot read: Input/output error" in only_line(err)
