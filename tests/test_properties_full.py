@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import unicodedata
 
+import pytest
 from conftest import dev_inputs, seed_files
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -63,4 +64,12 @@ def test_full_rule_set_never_raises_and_returns_nfc(text: str) -> None:
 @example("International\x1f\n")  # a menu word and a unit separator, which str.strip() takes for space
 def test_cleaning_is_stable_without_the_positional_rules(text: str) -> None:
     once = STABLE.clean(text)
+    assert STABLE.clean(once) == once
+
+
+@pytest.mark.xfail(strict=True, reason="found by the 20,000-example run: the leading NEL (U+0085) keeps "
+                   "the legacy-encoding detection from reading the first pass's line as TCVN3; the output "
+                   "has lost it, so a second pass reads 'Û' and '•' as legacy bytes (normalization to fix)")
+def test_legacy_detection_is_stable_after_a_leading_line_separator_goes() -> None:
+    once = STABLE.clean("\x85Û\u2028  • Xã hội\n")
     assert STABLE.clean(once) == once
