@@ -18,19 +18,15 @@ from cleaner.files import (
     Input,
     iter_inputs,
     read_decoded,
+    restyle,
+    same_but_line_ends,
     unified_diff,
     write_atomic,
 )
+from cleaner.guard import DEFAULT_MAX_REMOVED
+from cleaner.guard import held_back as guard  # its one home is cleaner.guard; the old name stays
 from cleaner.report import Change
 from cleaner.rules import RuleSet
-
-#: Default share of a file's non-space characters that cleaning may remove before the guard holds the
-#: file back. Measured with the shipped rules on the 22 dev-corpus pages and the 5 seeds, where the gold
-#: texts agree with what the rules remove: the heaviest is tuoitre_001 (85.4%, a photo gallery whose
-#: captions are 85% of the page), then the dantri pages with a 134-line menu (38-66%), seed 001 with its
-#: related-news block 19%. A rule that eats the body paragraphs, or leaves only the title, removes 93-100%
-#: on most of the same pages; 0.9 passes every real page and still stops most of those.
-DEFAULT_MAX_REMOVED = 0.9
 
 
 @dataclass(frozen=True)
@@ -45,8 +41,23 @@ class Job:
     to_stdout: bool = False
     encoding: str = "utf-8"
     errors: str = "strict"
-    max_removed: float = DEFAULT_MAX_REMOVED
+    max_removed: float | None = DEFAULT_MAX_REMOVED
     force: bool = False
+    line_endings: str = "keep"  # keep each file's style, or write lf / crlf (files.restyle)
+    explain_fixes: bool = True  # with explain: list the normalization fixes too (not with --explain-rules)
+    format: str = "auto"  # auto (HTML for .html/.htm), text, or html
+
+
+def reads_html(job: Job, path: Path) -> bool:
+    """The file is read as an HTML page: ``--format html``, or ``auto`` and a ``.html``/``.htm`` name."""
+    from cleaner.html import is_html
+
+    return job.format == "html" or (job.format == "auto" and is_html(path.name))
+
+
+def output_name(job: Job, path: Path, relative: Path) -> Path:
+    """Where below ``-o`` a file's text goes: its relative path; for an HTML page, with ``.txt`` as suffix."""
+    return relative.with_suffix(".txt") if reads_html(job, path) else relative
 
 
 @dataclass
@@ -62,30 +73,7 @@ class Outcome:
     diff: str = ""
     changes: tuple[Change, ...] = ()
     replaced: int = 0  # bad byte sequences read as U+FFFD (--errors replace)
-
-
-def guard(before: str, after: str, max_removed: float) -> str | None:
-    """Why cleaning must not be written (it empties a file, or removes too much of it), or ``None``.
-
-    Shares count non-space characters, so reflowed blank lines and indentation do not count as text.
-
-    >>> guard("Tin nóng\\nHà Nội mưa to.\\n", "Hà Nội mưa to.\\n", 0.9) is None
-    True
-    >>> guard("Tin nóng\\n", "", 0.9)
-    'cleaning would leave it empty'
-    """
-    # str.split() splits on exactly what str.isspace() accepts: this counts non-space characters in C.
-    n_before = sum(map(len, before.split()))
-    if n_before == 0:
-        return None
-    n_after = sum(map(len, after.split()))
-    if n_after == 0:
-        return "cleaning would leave it empty"
-    # Compared in whole characters, so a share exactly at the limit passes ("more than" the limit is held).
-    if n_before - n_after > max_removed * n_before:
-        share = 1 - n_after / n_before
-        return f"cleaning would remove {share:.1%} of its text (limit {max_removed:.0%}, see --max-removed)"
-    return None
+    note: str = ""  # a choice made while writing (the line endings of a mixed file)
 
 
 def fired_rules(changes: Iterable[Change]) -> list[str]:
@@ -100,20 +88,30 @@ def fired_rules(changes: Iterable[Change]) -> list[str]:
 def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
     """Clean one file as ``job`` says. Never raises for a bad file: the error is in the outcome."""
     name = str(path)
+    html = reads_html(job, path)
     try:
         # Taken before reading: a file appended to meanwhile is not replaced by a text without the new lines.
         before = os.stat(path) if job.in_place and job.write else None
-        original, replaced = read_decoded(path, job.encoding, job.errors)
+        if html:
+            from cleaner.html import read_html_file
+
+            page = read_html_file(path, encoding=job.encoding, errors=job.errors)
+            original, replaced, size = page.text, page.replaced, page.size
+        else:
+            original, replaced = read_decoded(path, job.encoding, job.errors)
+            size = len(original.encode("utf-8"))
     except OSError as exc:
         return Outcome(name, "failed", f"{name}: cannot read: {exc.strerror or exc}; check the path")
     except BinaryFileError as exc:
         return Outcome(name, "skipped", str(exc))
     except InputError as exc:
         return Outcome(name, "failed", str(exc))
-    size = len(original.encode("utf-8"))
     try:
         # Per-rule counts come from the rules' changes; normalization is itemized only for --explain.
-        result = rules.explain(original, fixes=job.explain)
+        if html:
+            result = rules.run_lines(original, page.facts, fixes=job.explain and job.explain_fixes)
+        else:
+            result = rules.explain(original, fixes=job.explain and job.explain_fixes)
     except CleanerError as exc:
         return Outcome(name, "failed", f"{name}: {exc}", bytes_in=size)
     removed: dict[str, int] = {}
@@ -121,7 +119,15 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
         if c.action == "drop":
             removed[c.rule] = removed.get(c.rule, 0) + 1
     cleaned = result.text
-    changed = cleaned != original
+    # With "keep", a file that differs from its cleaned text only in its line ends (CRLF, or no final
+    # newline) is not changed: rewriting it would touch every line of a Windows checkout for nothing.
+    if job.line_endings == "keep":
+        changed = not same_but_line_ends(original, cleaned)
+    note = ""
+    if not job.to_stdout:  # stdout is a text stream: its line ends are the platform's
+        cleaned, note = restyle(original, cleaned, job.line_endings)
+    if job.line_endings != "keep":
+        changed = cleaned != original
     out = Outcome(name, "changed" if changed else "unchanged", bytes_in=size, removed=removed,
                   changes=result.changes if job.explain else (), replaced=replaced)
     if job.diff and changed:
@@ -129,7 +135,9 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
     # Where the text goes: over the input, below -o, or to stdout. --check, --diff and --explain alone
     # write nothing; the guard still runs so they say what --in-place would hold back.
     writes = job.write and (job.in_place or job.out_dir is not None or job.to_stdout)
-    reason = None if job.force or not changed else guard(original, cleaned, job.max_removed)
+    # A page's menus and footers are most of its text: for HTML the guard only holds back an empty result.
+    limit = None if html else job.max_removed
+    reason = None if job.force or not changed else guard(original, cleaned, limit)
     if reason:
         fired = ", ".join(fired_rules(result.changes)) or "none"
         if not writes:
@@ -144,9 +152,11 @@ def process(rules: RuleSet, job: Job, path: Path, relative: Path) -> Outcome:
         return out
     if not writes or (job.in_place and not changed):
         return out  # nothing to write; an unchanged file is not touched, so its mtime stays
+    if note:
+        out.note = f"{name}: {note}"
     try:
         if job.out_dir is not None:
-            target = job.out_dir / relative
+            target = job.out_dir / output_name(job, path, relative)
             if _same_file(target, path):
                 return Outcome(name, "failed", f"{name}: not written: the output {target} is this input "
                                                "file; choose an -o folder outside the input folders",
@@ -318,21 +328,27 @@ OUTPUT_MARK = ".vnclean-output"
 
 
 def output_problems(out_dir: Path, roots: list[str], inputs: list[tuple[Path, Path]], pattern: str = "*.txt",
-                    ) -> str | None:
+                    fmt: str = "auto") -> str | None:
     """Why writing ``inputs`` below ``out_dir`` would write over something it must not, or ``None``.
 
-    Two inputs with the same path below their roots would land on one output (the second replacing the
-    first); an ``-o`` folder inside an input folder that already holds files matching ``pattern``, and
-    no ``OUTPUT_MARK`` of an earlier run, holds the user's files, which the walk skips and the run would
-    write over.
+    Two inputs whose outputs have the same path below ``out_dir`` would land on one output (the second
+    replacing the first): the same path below their roots, or a page and a text file of one name
+    (``a.html`` is written as ``a.txt``, see ``output_name``; ``fmt`` is ``--format``). An ``-o`` folder
+    inside an input folder that already holds files matching ``pattern``, and no ``OUTPUT_MARK`` of an
+    earlier run, holds the user's files, which the walk skips and the run would write over.
     """
-    seen: dict[str, Path] = {}
+    job = Job(format=fmt)
+    seen: dict[str, tuple[Path, Path]] = {}
     for path, rel in inputs:
-        key = os.path.normcase(os.path.normpath(out_dir / rel))
-        if key in seen and os.path.realpath(seen[key]) != os.path.realpath(path):
-            return (f"{seen[key]} and {path} would both be written to {out_dir / rel}; clean them into "
-                    "separate -o folders, or give their parent folder so the tree is mirrored")
-        seen[key] = path
+        dest = out_dir / output_name(job, path, rel)
+        key = os.path.normcase(os.path.normpath(dest))
+        if key in seen and os.path.realpath(seen[key][0]) != os.path.realpath(path):
+            first, first_rel = seen[key]
+            hint = ("give their parent folder so the tree is mirrored" if first_rel == rel else
+                    "a page's text is written as NAME.txt, so rename one of them")
+            return (f"{first} and {path} would both be written to {dest}; clean them into separate -o "
+                    f"folders, or {hint}")
+        seen[key] = (path, rel)
     real = os.path.realpath(out_dir)
     inside = [r for r in roots if os.path.isdir(r) and real != os.path.realpath(r)
               and Path(real).is_relative_to(os.path.realpath(r))]
@@ -352,5 +368,5 @@ def mark_output_dir(out_dir: Path, roots: list[str]) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         mark = out_dir / OUTPUT_MARK
         if not mark.exists():
-            mark.write_text("Files here were written by vnclean clean -o; a later run may rewrite them.\n",
-                            encoding="utf-8")
+            mark.write_text("Files here were written by vnclean clean -o or dedup -o; a later run may "
+                            "rewrite them.\n", encoding="utf-8")

@@ -23,29 +23,41 @@ from cleaner.batch import (
     fired_rules,
     guard,
     mark_output_dir,
+    output_name,
     output_problems,
     run,
 )
 from cleaner.errors import CleanerError, InputError
-from cleaner.files import check_encoding, decode_counted, iter_inputs, remove_stale, remove_stale_temps
+from cleaner.files import (
+    LINE_ENDING_MODES,
+    Input,
+    check_encoding,
+    decode_counted,
+    iter_inputs,
+    remove_stale,
+    remove_stale_temps,
+    same_but_line_ends,
+)
 from cleaner.loader import load_rules
-from cleaner.report import Report
+from cleaner.report import Change, Report
 from cleaner.rules import DEFAULT_TIMEOUT, RuleSet
 
 EPILOG = """\
 exit codes:
   0  ok (with --check: nothing would change)
-  1  --check or --in-place: a file would change / was changed; or the guard held a file back
+  1  --check or --in-place: a file would change / was changed; or the guard held a file or record back
   2  usage or rule-file error, or an input that could not be read (other inputs are still processed)
 
 examples:
   vnclean clean article.txt                  clean one file to stdout
-  vnclean clean scraped/ -o clean/           mirror a folder of .txt files into clean/
+  vnclean clean scraped/ -o clean/           mirror a folder of .txt and .html files into clean/
+  vnclean clean page.html                    the clean text of a saved web page
   vnclean clean scraped/ --explain -q        show what each rule removed, write nothing else
   vnclean clean --in-place --rules vn-news --rules my-site.yaml corpus/
   vnclean rules list                         every rule: id, why, file
   vnclean rules test my-site.yaml            run a rule file's examples
   vnclean learn corpus/ -o learned.yaml      propose rules for lines repeated across the corpus
+  vnclean dedup corpus/ -o unique/ --keep first   list duplicate clusters; write one document of each
 """
 
 #: Legacy Vietnamese font encodings; ``--encoding`` with one of these sets the legacy fix, not the codec.
@@ -107,10 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write nothing; list files that would change, exit 1 if any (combines with --diff)")
     c.add_argument("--diff", action="store_true", help="write nothing; print a unified diff of each change")
     c.add_argument("--explain", action="store_true",
-                   help="print, per file, each removed or changed line with its line number and rule id")
+                   help="print, per file, each removed or changed line with its line number and rule id "
+                        "(alone it writes nothing; with -o or --in-place the files are written too)")
+    c.add_argument("--explain-rules", action="store_true",
+                   help="--explain, listing only the rules' removals and edits (the normalize.* fixes are "
+                        "applied but not listed)")
     _rules_args(c)
-    c.add_argument("--glob", default="*.txt", metavar="PATTERN",
-                   help="files to take from folders (default: *.txt)")
+    c.add_argument("--glob", default="*.txt,*.html,*.htm", metavar="PATTERN",
+                   help="files to take from folders; several patterns separated by commas "
+                        "(default: *.txt,*.html,*.htm)")
     c.add_argument("--encoding", default="utf-8", metavar="NAME",
                    help="input encoding (utf-8; cp1258...; a BOM wins), or a legacy font encoding to repair: "
                         + ", ".join(LEGACY_NAMES))
@@ -124,20 +141,33 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--ascii", action="store_true",
                    help="fold the output to ASCII (Đảm bảo -> Dam bao), for keys")
     c.add_argument("--max-removed", type=_share, default=DEFAULT_MAX_REMOVED, metavar="SHARE",
-                   help=f"guard: do not write a file that cleaning would empty or strip of more than this "
-                        f"share of its characters, e.g. 0.95 or 95%% (default {DEFAULT_MAX_REMOVED})")
-    c.add_argument("--force", action="store_true", help="write even when the guard would hold a file back")
+                   help="guard: the guard always holds back a file or record that cleaning would empty or "
+                        "leave with none of its paragraphs; with this, also one it would strip of more "
+                        "than this share of its characters, e.g. 0.95 or 95%% (default: no share limit, "
+                        "since a full page loses most of its lines to chrome); a JSONL record held back "
+                        "is written unchanged")
+    c.add_argument("--force", action="store_true",
+                   help="write even when the guard would hold a file or record back")
+    c.add_argument("--line-endings", choices=LINE_ENDING_MODES, default="keep",
+                   help="line ends of written files: keep each file's own (default; a mixed file gets its "
+                        "most common, and a note says so), or write lf or crlf. With keep, a file that "
+                        "differs only in its line ends or a missing final newline is not changed; stdout "
+                        "always gets \\n")
     c.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help="stop a rule's pattern that runs longer than this on one line and fail that file, "
                         "naming the rule (catastrophic backtracking); 0 = no limit "
                         f"(default {DEFAULT_TIMEOUT:g})")
     c.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                    help="worker processes for files and JSONL records (0 = all cores; default 1)")
-    c.add_argument("--format", choices=("auto", "text", "jsonl"), default="auto",
-                   help="input format: auto (JSON Lines for .jsonl and .jsonl.gz, text otherwise), text, or "
-                        "jsonl (needed for JSONL on stdin)")
+    c.add_argument("--format", choices=("auto", "text", "jsonl", "html"), default="auto",
+                   help="input format: auto (JSON Lines for .jsonl and .jsonl.gz, HTML for .html and .htm, "
+                        "text otherwise), text, jsonl (needed for JSONL on stdin), or html (every input is a "
+                        "saved web page; its clean text goes to NAME.txt below -o)")
     c.add_argument("--text-field", default="text", metavar="NAME",
                    help="JSONL: the field that holds each record's text (default: text)")
+    c.add_argument("--html-field", metavar="NAME",
+                   help="JSONL: read this field of each record as an HTML page and write its clean text into "
+                        "--text-field (the HTML field stays as it was)")
     c.add_argument("--drop-bad-records", action="store_true",
                    help="JSONL: leave out records that cannot be cleaned (field missing or not a string, "
                         "invalid JSON) instead of passing them through unchanged; each is still reported")
@@ -154,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("files", nargs="*", metavar="FILE", help="rule files or shipped set names")
     rt.add_argument("-q", "--quiet", action="store_true", help="only failures and the total")
     _learn_args(sub)
+    _dedup_args(sub)
     return parser
 
 
@@ -195,6 +226,54 @@ def _learn_args(sub: Any) -> None:
     le.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
 
 
+def _similarity(text: str) -> float:
+    """``--threshold``: a similarity above 0 and at most 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a similarity; give one above 0 and at most 1, "
+                                         "such as 0.7")
+    return value
+
+
+#: ``vnclean dedup --max-index`` default: 200,000 distinct documents, about 1.8 GB of index.
+DEDUP_MAX_INDEX = 200_000
+
+
+def _dedup_args(sub: Any) -> None:
+    from cleaner.dedup import THRESHOLD
+
+    dd = sub.add_parser("dedup", help="find exact and near-duplicate documents; keep one of each cluster",
+                        description="Find documents that repeat an earlier one (the same text, or "
+                                    "the same body with a changed byline, date or a paragraph more or less), "
+                                    "list each cluster with its members and their similarity, and with -o "
+                                    "DIR --keep first write the corpus without them.")
+    dd.add_argument("paths", nargs="+", metavar="PATH",
+                    help="text files, folders, or JSONL files (.jsonl, .jsonl.gz: one document per record)")
+    dd.add_argument("-o", "--output", metavar="DIR",
+                    help="write the inputs below DIR, mirroring the tree, without duplicates (with --keep)")
+    dd.add_argument("--keep", choices=("first",),
+                    help="with -o: the member of each cluster to write: the first one read, in input order")
+    dd.add_argument("--threshold", type=_similarity, default=THRESHOLD, metavar="SIMILARITY",
+                    help="estimated Jaccard similarity of two bodies' five-word shingles from which they are "
+                         f"one cluster (default {THRESHOLD})")
+    dd.add_argument("--glob", default="*.txt", metavar="PATTERN",
+                    help="files to take from folders (default: *.txt)")
+    dd.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                    help="file names to leave out (e.g. '*.gold.txt'); repeatable")
+    dd.add_argument("--encoding", default="utf-8", metavar="NAME",
+                    help="encoding of text files (default utf-8)")
+    dd.add_argument("--text-field", default="text", metavar="NAME",
+                    help="JSONL: the field that holds each record's text (default: text)")
+    dd.add_argument("--max-index", type=int, default=DEDUP_MAX_INDEX, metavar="N",
+                    help="distinct documents kept in the index, about 9 KB each; later ones are compared "
+                         f"with them but not added (default {DEDUP_MAX_INDEX:,}, about 1.8 GB)")
+    dd.add_argument("--report", metavar="FILE.json", help="write the clusters and problems as JSON")
+    dd.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+
+
 def _load(args: argparse.Namespace) -> RuleSet:
     options: dict[str, Any] = {}
     if getattr(args, "tone_style", None):
@@ -213,13 +292,19 @@ def _err(msg: str) -> None:
     print(f"vnclean: error: {msg}", file=sys.stderr)
 
 
-def _print_explain(o: Outcome, stream: TextIO) -> None:
-    print(f"== {o.path}", file=stream)
-    for c in o.changes:
+def _print_explain(name: str, changes: Sequence[Change], args: argparse.Namespace, stream: TextIO) -> None:
+    """``--explain``'s block for one input; ``--explain-rules`` leaves out the normalization fixes."""
+    if args.explain_rules:
+        changes = [c for c in changes if not c.rule.startswith("normalize.")]
+    if not changes:
+        return
+    print(f"== {name}", file=stream)
+    for c in changes:
         print(c.describe(), file=stream)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    args.explain = args.explain or args.explain_rules
     encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
     check_encoding(encoding)  # rot13, base64, zlib...: refused before anything is read
     rules = _load(args)
@@ -242,6 +327,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if stdin:
         if args.format == "jsonl":
             return _clean_jsonl_stdin(rules, args, report)
+        if args.format == "html":
+            return _clean_stdin(rules, args, report, html=True)
         return _clean_stdin(rules, args, report)
 
     out_dir = Path(args.output) if args.output else None
@@ -261,15 +348,21 @@ def cmd_clean(args: argparse.Namespace) -> int:
             report.failed += 1
             continue
         inputs.append((item.path, item.relative))
-    # The same file named twice (a.txt a.txt, or a folder and a file in it) is cleaned once.
-    inputs = list(dict.fromkeys((p, rel) for p, rel in inputs))
     if out_dir is not None:
         inputs = [(p, rel) for p, rel in inputs if not _is_below(p, out_dir)]
-        problem = output_problems(out_dir, args.paths, inputs, args.glob)
+        problem = output_problems(out_dir, args.paths, inputs, args.glob, args.format)
         if problem:
             _err(problem)
             return 2
-    problem = _check_report_path(args, inputs, out_dir)
+    if args.in_place:
+        from cleaner.batch import reads_html
+
+        pages = [p for p, _ in inputs if reads_html(Job(format=args.format), p)]
+        if pages:
+            _err(f"{pages[0]}: --in-place would replace an HTML page with its text; use -o DIR to write "
+                 "NAME.txt there instead (or --glob '*.txt' to leave pages out)")
+            return 2
+    problem = _check_report_path(args, inputs, out_dir, args.format)
     if problem:
         _err(problem)
         return 2
@@ -279,9 +372,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         removed = remove_stale_temps(out_dir) if out_dir.is_dir() else []
     elif writes and args.in_place:
         removed = remove_stale(stale)  # -o writes nothing into the input folders: their files stay
-    for path in removed:
-        print(f"vnclean: warning: {path}: removed, a temporary file left by a run that was killed",
-              file=sys.stderr)
+    _say_removed(removed)
     if to_stdout and len(inputs) > 1:
         _err("several inputs and no output option: give -o DIR, --in-place, --check or --diff")
         return 2
@@ -295,7 +386,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     job = Job(out_dir=out_dir, in_place=args.in_place, write=writes,
               diff=args.diff, explain=args.explain, to_stdout=to_stdout, encoding=encoding,
               errors=args.errors,
-              max_removed=args.max_removed, force=args.force)
+              max_removed=args.max_removed, force=args.force, line_endings=args.line_endings,
+              explain_fixes=not args.explain_rules, format=args.format)
     bar = _progress(len(inputs), args.quiet)
     start = time.perf_counter()
     for o in run(rules, job, inputs, jobs=args.jobs):
@@ -314,6 +406,12 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"vnclean: {report.summary()}", file=sys.stderr)
     return _finish_report(args, report, entries)
+
+
+def _say_removed(removed: list[Path]) -> None:
+    for path in removed:
+        print(f"vnclean: warning: {path}: removed, a temporary file left by a run that was killed",
+              file=sys.stderr)
 
 
 def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> None:
@@ -336,6 +434,8 @@ def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> Non
         report.guarded += 1
         _err(o.message)
         return
+    if o.note:
+        print(f"vnclean: note: {o.note}", file=sys.stderr)
     if o.status == "changed":
         report.changed += 1
         if o.message:  # the guard would hold this file back were it written
@@ -345,48 +445,56 @@ def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> Non
         elif args.check:
             print(f"would change: {o.path}")
     if args.explain and o.changes:
-        _print_explain(o, sys.stdout)
+        _print_explain(o.path, o.changes, args, sys.stdout)
     if o.diff:
         sys.stdout.write(o.diff)
     if o.text is not None:
         sys.stdout.write(o.text)
 
 
-def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> int:
+def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report, html: bool = False) -> int:
     try:
         data = sys.stdin.buffer.read()
     except OSError as exc:  # stdin redirected from a folder, a device that fails
         _err(f"<stdin>: cannot read: {exc.strerror or exc}; redirect a text file into it")
         return 2
     encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
+    facts = None
     try:
-        text, report.replaced = decode_counted(data, "<stdin>", encoding, args.errors)
+        if html:
+            from cleaner.html import read_html
+
+            page = read_html(data, "<stdin>", encoding=encoding, errors=args.errors)
+            text, report.replaced, facts = page.text, page.replaced, page.facts
+        else:
+            text, report.replaced = decode_counted(data, "<stdin>", encoding, args.errors)
     except InputError as exc:
         _err(str(exc))
         return 2
     start = time.perf_counter()
     try:
-        result = rules.explain(text)
+        result = rules.run_lines(text, facts) if html else rules.explain(text)
     except CleanerError as exc:
         _err(f"<stdin>: {exc}")
         return 2
     report.read = 1
     report.bytes_in = len(data)
-    changed = result.text != text
+    # As for files: with --line-endings keep, line ends and a missing final newline are no change.
+    keep = args.line_endings == "keep"
+    changed = result.text != text and not (keep and same_but_line_ends(text, result.text))
     report.changed = int(changed)
     for c in result.dropped():
         report.add_removed({c.rule: 1})
     if args.explain:
-        print("== <stdin>")
-        for c in result.changes:
-            print(c.describe())
+        _print_explain("<stdin>", result.changes, args, sys.stdout)
     if args.diff and changed:
         from cleaner.files import unified_diff
 
         sys.stdout.write(unified_diff(text, result.text, "<stdin>"))
     if args.check and changed:
         print("would change: <stdin>")
-    reason = None if args.force else guard(text, result.text, args.max_removed)
+    # A page's chrome is most of its text: for HTML the guard only holds back an empty result.
+    reason = None if args.force else guard(text, result.text, None if html else args.max_removed)
     fired = ", ".join(fired_rules(result.changes)) or "none"
     if args.explain or args.diff or args.check:
         if reason:  # nothing is written; say what a write would do, as for files
@@ -432,9 +540,10 @@ def _clean_jsonl_path(rules: RuleSet, args: argparse.Namespace, report: Report, 
         report.failed += 1
         _err(f"{path}: not written: {problem}")
         return
-    records = clean_jsonl_file(path, rules, dest=dest, text_field=args.text_field,
+    records = clean_jsonl_file(path, rules, dest=dest, text_field=args.text_field, html_field=args.html_field,
                                drop_bad_records=args.drop_bad_records,
-                               explain=args.explain or bool(args.report), jobs=args.jobs)
+                               explain=args.explain or bool(args.report), jobs=args.jobs,
+                               max_removed=args.max_removed, force=args.force)
     try:
         _run_jsonl(records, str(path), args, report, to_stdout, entries)
     except FileChangedError as exc:
@@ -459,9 +568,9 @@ def _clean_jsonl_stdin(rules: RuleSet, args: argparse.Namespace, report: Report)
     to_stdout = not (args.check or args.explain)
     entries: list[dict[str, Any]] = []
     start = time.perf_counter()
-    records = clean_jsonl(sys.stdin.buffer, rules, text_field=args.text_field,
+    records = clean_jsonl(sys.stdin.buffer, rules, text_field=args.text_field, html_field=args.html_field,
                           drop_bad_records=args.drop_bad_records, explain=args.explain or bool(args.report),
-                          jobs=args.jobs)
+                          jobs=args.jobs, max_removed=args.max_removed, force=args.force)
     _run_jsonl(records, "<stdin>", args, report, to_stdout, entries)
     report.seconds = time.perf_counter() - start
     if not args.quiet:
@@ -495,10 +604,13 @@ def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report
                 print(f"vnclean: {kind}: {name}:{rec.line}: {rec.message}", file=sys.stderr)
             if len(problems) < REPORT_MAX_PROBLEMS:
                 problems.append({"line": rec.line, "status": rec.status, "message": rec.message})
+        elif rec.status == "guarded":  # written unchanged, reported as the guard reports a file
+            if counts["guarded"] <= JSONL_WARNINGS:
+                print(f"vnclean: error: {name}:{rec.line}: {rec.message}", file=sys.stderr)
+            if len(problems) < REPORT_MAX_PROBLEMS:
+                problems.append({"line": rec.line, "status": rec.status, "message": rec.message})
         if args.explain and rec.changes:
-            print(f"== {name}:{rec.line}")
-            for c in rec.changes:
-                print(c.describe())
+            _print_explain(f"{name}:{rec.line}", rec.changes, args, sys.stdout)
         if out is not None and rec.output is not None:
             out.write(encode_line(rec))
     if out is not None:
@@ -507,7 +619,11 @@ def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report
     if n_problems > JSONL_WARNINGS:
         print(f"vnclean: warning: {name}: {n_problems - JSONL_WARNINGS} more records could not be cleaned "
               "(--report FILE.json lists them)", file=sys.stderr)
+    if counts["guarded"] > JSONL_WARNINGS:
+        print(f"vnclean: error: {name}: {counts['guarded'] - JSONL_WARNINGS} more records held back by the "
+              "guard (--report FILE.json lists them)", file=sys.stderr)
     records_read = sum(counts.values()) - counts["blank"]
+    report.guarded += counts["guarded"]
     report.read += 1
     report.failed += counts["failed"] > 0
     if counts["changed"]:
@@ -516,13 +632,15 @@ def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report
             print(f"would change: {name} ({counts['changed']} of {records_read} records)")
     if not args.quiet:
         fate = "dropped" if args.drop_bad_records else "passed through"
-        print(f"vnclean: {name}: {records_read} records, {counts['changed']} changed, {n_problems} could not "
-              f"be cleaned ({fate})", file=sys.stderr)
+        n_held = counts["guarded"]
+        held = f", {n_held} held back by the guard (written unchanged)" if n_held else ""
+        print(f"vnclean: {name}: {records_read} records, {counts['changed']} changed{held}, {n_problems} "
+              f"could not be cleaned ({fate})", file=sys.stderr)
     if args.report:
         entries.append({"path": name, "format": "jsonl", "status": "failed" if counts["failed"] else
                         "changed" if counts["changed"] else "unchanged", "records": counts,
                         "removed": removed, "problems": problems,
-                        "problems_not_listed": max(0, n_problems - len(problems))})
+                        "problems_not_listed": max(0, n_problems + counts["guarded"] - len(problems))})
 
 
 def _finish_report(args: argparse.Namespace, report: Report, entries: list[dict[str, Any]]) -> int:
@@ -546,15 +664,17 @@ def _finish_report(args: argparse.Namespace, report: Report, entries: list[dict[
 
 
 def _check_report_path(args: argparse.Namespace, inputs: list[tuple[Path, Path]],
-                       out_dir: Path | None) -> str | None:
-    """``--report`` must not be one of the inputs, or one of the outputs: it would be written over."""
+                       out_dir: Path | None, fmt: str = "auto") -> str | None:
+    """``--report`` must not be one of the inputs, or one of the outputs: it would be written over.
+    ``fmt`` (``--format``) says which inputs are pages, written as ``NAME.txt``."""
     if not args.report:
         return None
     report = os.path.realpath(args.report)
+    job = Job(format=fmt)
     for p, rel in inputs:
         if os.path.realpath(p) == report:
             return f"--report {args.report}: is an input file, it would be written over; choose another path"
-        if out_dir is not None and os.path.realpath(out_dir / rel) == report:
+        if out_dir is not None and os.path.realpath(out_dir / output_name(job, p, rel)) == report:
             return f"--report {args.report}: is where {p} is written; choose a path outside the -o folder"
     return None
 
@@ -619,7 +739,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
     import dataclasses
 
     from cleaner.files import write_atomic
-    from cleaner.learn import DEFAULT_EXCLUDE, LearnOptions, iter_documents, learn
+    from cleaner.learn import DEFAULT_EXCLUDE, LearnOptions, SkippedRecord, iter_documents, learn
 
     out = Path(args.output) if args.output else None
     if out is not None and out.is_dir():
@@ -632,12 +752,17 @@ def cmd_learn(args: argparse.Namespace) -> int:
                                   max_article_hits=args.max_article_hits,
                                   include_covered=args.include_covered, sample_docs=args.sample_docs)
     base = load_rules(*(args.rules or ["vn-news"]))
-    failed = 0
+    failed = skipped = 0
 
     def texts() -> Any:
-        nonlocal failed
+        nonlocal failed, skipped
         for doc in iter_documents(args.paths, glob=args.glob, exclude=args.exclude or DEFAULT_EXCLUDE,
                                   text_field=args.text_field):
+            if isinstance(doc, SkippedRecord):  # as `clean` passes such a record through: a warning
+                skipped += 1
+                if skipped <= JSONL_WARNINGS:
+                    print(f"vnclean: warning: {doc}", file=sys.stderr)
+                continue
             if isinstance(doc, InputError):
                 failed += 1
                 _err(str(doc))
@@ -646,6 +771,9 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     learned = learn(texts(), base=base, options=options)
+    if skipped > JSONL_WARNINGS:
+        print(f"vnclean: warning: {skipped - JSONL_WARNINGS} more records skipped for the same reasons",
+              file=sys.stderr)
     if args.explain:
         for c in learned.accepted:
             print(f"proposed  {c.kind:<5} {c.docs:>6} docs ({c.share:.1%})  {c.samples[0][:90]}")
@@ -709,9 +837,96 @@ def _learns_from(out: Path, args: argparse.Namespace) -> bool:
         if real == Path(os.path.realpath(p)):
             return True
         if os.path.isdir(p) and real.is_relative_to(os.path.realpath(p)) and \
-                (fnmatch.fnmatch(real.name, args.glob) or real.name.endswith((".jsonl", ".jsonl.gz"))):
+                (any(fnmatch.fnmatch(real.name, g) for g in args.glob.split(","))
+                 or real.name.endswith((".jsonl", ".jsonl.gz"))):
             return True
     return False
+
+
+def _dedup_output_problem(out: Path | None, args: argparse.Namespace) -> str | None:
+    """What ``clean`` refuses, for ``dedup``: two inputs onto one output, an ``-o`` folder inside an input
+    folder that holds the user's files, a ``--report`` that is an input or an output. Documents are copied
+    under their own names, so no input is taken for a page here (``text``)."""
+    import fnmatch
+
+    inputs = []
+    for item in iter_inputs(args.paths, args.glob, exclude=[out] if out is not None else []):
+        if isinstance(item, Input) and not any(fnmatch.fnmatch(item.path.name, x) for x in args.exclude):
+            inputs.append((item.path, item.relative))
+    problem = output_problems(out, args.paths, inputs, args.glob, "text") if out is not None else None
+    return problem or _check_report_path(args, inputs, out, "text")
+
+
+def cmd_dedup(args: argparse.Namespace) -> int:
+    from cleaner.dedup import Deduplicator, Problem, clusters, dedup_paths
+
+    out = Path(args.output) if args.output else None
+    if out is not None and args.keep is None:
+        _err("-o writes the corpus without its duplicates: say which member of each cluster to keep "
+             "(--keep first)")
+        return 2
+    if args.keep is not None and out is None:
+        _err("--keep needs -o DIR: the folder the kept documents are written to")
+        return 2
+    if out is not None:
+        problem = _check_out_dir(out, args.paths)
+        if problem:
+            _err(problem)
+            return 2
+    if out is not None or args.report:
+        problem = _dedup_output_problem(out, args)
+        if problem:
+            _err(problem)
+            return 2
+    if out is not None:
+        mark_output_dir(out, args.paths)
+        _say_removed(remove_stale_temps(out) if out.is_dir() else [])
+    failed, documents = 0, 0
+    duplicates: list[Any] = []
+    problems: list[dict[str, str]] = []
+    index = Deduplicator(args.threshold, max_index=args.max_index)
+    for item in dedup_paths(args.paths, out_dir=out, glob=args.glob, exclude=args.exclude,
+                            text_field=args.text_field, encoding=args.encoding, deduplicator=index):
+        if isinstance(item, Problem):
+            if item.written:
+                print(f"vnclean: warning: {item.message}", file=sys.stderr)
+            else:
+                failed += 1
+                _err(item.message)
+            problems.append({"name": item.name, "message": item.message})
+            continue
+        documents += 1
+        if item.duplicate:
+            duplicates.append(item)
+    found = clusters(duplicates)
+    for c in found:
+        print(f"== {c.first}  (first of {1 + len(c.members)})")
+        for v in c.members:
+            print(f"  {'identical' if v.identical else f'{v.similarity:.2f}':<9}  {v.name}")
+    identical = sum(v.identical for v in duplicates)
+    if index.unindexed:
+        print(f"vnclean: warning: the index was full ({args.max_index:,} distinct documents): "
+              f"{index.unindexed:,} later documents were compared with those but not with each other; "
+              "raise --max-index, or deduplicate shard by shard (a site or a month at a time)",
+              file=sys.stderr)
+    if not args.quiet:
+        line = (f"{documents} documents, {documents - len(duplicates)} distinct; {len(found)} clusters hold "
+                f"{len(duplicates)} duplicates ({identical} identical, {len(duplicates) - identical} near)")
+        if out is not None:
+            line += f"; {len(duplicates)} duplicates not written to {out} (--keep first)"
+        print(f"vnclean: {line}", file=sys.stderr)
+    if args.report:
+        import json
+
+        from cleaner.files import write_atomic
+
+        data = {"summary": {"documents": documents, "distinct": documents - len(duplicates),
+                            "clusters": len(found), "duplicates": len(duplicates), "identical": identical,
+                            "threshold": args.threshold, "unindexed": index.unindexed,
+                            "output": str(out) if out else None},
+                "clusters": [c.to_json() for c in found], "problems": problems}
+        write_atomic(args.report, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return 2 if failed else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -762,6 +977,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_rules(args)
     if args.command == "learn":
         return cmd_learn(args)
+    if args.command == "dedup":
+        return cmd_dedup(args)
     return 2
 
 

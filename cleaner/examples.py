@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from cleaner.errors import CleanerError
@@ -41,23 +41,31 @@ class ExampleOutcome:
 
 
 def _needed(rules: RuleSet, rule: Rule) -> list[str]:
-    """The rule plus the rules its ``after:`` refers to, transitively (they must run first)."""
+    """The rule plus the rules its ``after:`` refers to, transitively (they must run first); ``dropped``
+    refers to every rule before it."""
     by_id = {r.id: r for r in rules.rules}
-    want, todo = {rule.id}, list(rule.after)
+    order = [r.id for r in rules.rules]
+    want = {rule.id}
+    todo = [(rid, rule.id) for rid in rule.after]
     while todo:
-        rid = todo.pop()
-        if rid in by_id and rid not in want:
+        rid, owner = todo.pop()
+        if rid == "dropped":
+            # "after any rule": every rule that runs before the one that says it
+            todo.extend((r, owner) for r in order[:order.index(owner)])
+        elif rid in by_id and rid not in want:
             want.add(rid)
-            todo.extend(by_id[rid].after)
+            todo.extend((a, rid) for a in by_id[rid].after)
     return [r.id for r in rules.rules if r.id in want]
 
 
 def check_rule(rules: RuleSet, rule: Rule) -> Iterator[ExampleOutcome]:
     """Run one rule's examples through that rule alone (and the rules it follows)."""
     mini = rules.select(_needed(rules, rule), normalize=NormalizeOptions.from_mapping(EXAMPLE_OPTIONS))
+    # A rule with markup conditions only sees pages: its examples are HTML.
+    run = mini.explain_html if rule.markup is not None else mini.explain
     for item in rule.examples.change:
         text, want = (item, None) if isinstance(item, str) else item
-        res = _explain(mini, text)
+        res = _explain(run, text)
         if isinstance(res, str):
             yield ExampleOutcome(rule, "change", text, False, res)
             continue
@@ -71,7 +79,7 @@ def check_rule(rules: RuleSet, rule: Rule) -> Iterator[ExampleOutcome]:
             detail = "" if ok else "the rule did not change it"
         yield ExampleOutcome(rule, "change", text, ok, detail)
     for text in rule.examples.keep:
-        res = _explain(mini, text)
+        res = _explain(run, text)
         if isinstance(res, str):
             yield ExampleOutcome(rule, "keep", text, False, res)
             continue
@@ -80,10 +88,11 @@ def check_rule(rules: RuleSet, rule: Rule) -> Iterator[ExampleOutcome]:
         yield ExampleOutcome(rule, "keep", text, not hits, detail)
 
 
-def _explain(rules: RuleSet, text: str) -> Result | str:
-    """The rules' result on an example, or why they could not give one (a pattern that ran out of time)."""
+def _explain(run: Callable[[str], Result], text: str) -> Result | str:
+    """``run``'s result on an example (``explain``, or ``explain_html`` for a rule with markup conditions),
+    or why it could not give one (a pattern that ran out of time)."""
     try:
-        return rules.explain(text)
+        return run(text)
     except CleanerError as exc:
         return str(exc)
 

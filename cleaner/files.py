@@ -40,6 +40,12 @@ class Decoded(NamedTuple):
 _BINARY_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04",
                       b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"RIFF", b"\x7fELF")
 _REPLACE_COUNTING = "vnclean-replace"
+
+
+def is_binary(head: bytes) -> bool:
+    """The first bytes of a file hold NUL bytes or an image/archive signature: not text."""
+    return b"\x00" in head or head.startswith(_BINARY_SIGNATURES)
+
 _replaced = threading.local()
 
 
@@ -372,14 +378,20 @@ def iter_inputs(paths: list[str], pattern: str = "*.txt",
                 stale: list[Path] | None = None) -> Iterator[Input | InputError]:
     """Expand files and folders (recursively, files matching ``pattern``) in a stable, sorted order.
 
+    ``pattern`` may list several patterns separated by commas (``"*.txt,*.html,*.htm"``).
+
     Folder symlinks are not followed, so a symlink loop cannot trap the walk; the walk keeps its own
     stack, so a tree nested thousands of folders deep is walked like a flat one. Folders in ``exclude``
     (the ``-o`` folder when it lies inside an input folder) are not entered, so output is never read
     back as input. Problems (a missing path, a broken link, an unreadable folder, a named pipe, a path
     longer than the system allows) are yielded as ``InputError`` so the caller reports them and goes
-    on. Stale temporary files of killed runs met on the way are added to ``stale`` when given.
+    on. Stale temporary files of killed runs met on the way are added to ``stale`` when given. A file
+    named twice (a folder given twice, or a file and its folder) is yielded once, where it first comes:
+    compared by real path and its place below ``-o``, so a link to a file under another name still gets
+    its own output.
     """
     skip = {os.path.realpath(x) for x in exclude}
+    seen: set[tuple[str, Path]] = set()
     for raw in paths:
         p = Path(raw)
         try:
@@ -388,9 +400,18 @@ def iter_inputs(paths: list[str], pattern: str = "*.txt",
             yield _missing(p, exc)
             continue
         if stat.S_ISDIR(mode):
-            yield from _walk(p, pattern, skip, stale)
+            for item in _walk(p, pattern, skip, stale):
+                if isinstance(item, Input):
+                    key = (os.path.realpath(item.path), item.relative)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                yield item
         elif stat.S_ISREG(mode):
-            yield Input(p, Path(p.name))
+            key = (os.path.realpath(p), Path(p.name))
+            if key not in seen:
+                seen.add(key)
+                yield Input(p, key[1])
         else:
             yield InputError(f"{p}: not a regular file ({_kind(mode)}), skipped; give a text file or a "
                              "folder", path=str(p))
@@ -400,6 +421,7 @@ def _walk(root: Path, pattern: str, skip: set[str], stale: list[Path] | None) ->
     """Files below ``root`` in ``os.walk``'s top-down sorted order, from an explicit stack (no recursion)."""
     todo = [root]
     now = time.time()
+    patterns = pattern.split(",")
     while todo:
         folder = todo.pop()
         try:
@@ -426,9 +448,9 @@ def _walk(root: Path, pattern: str, skip: set[str], stale: list[Path] | None) ->
             if entry.name.endswith(TEMP_SUFFIX):
                 if stale is not None and is_stale_temp(entry.path, now):
                     stale.append(Path(entry.path))
-                if not pattern.endswith(TEMP_SUFFIX):
+                if not any(pat.endswith(TEMP_SUFFIX) for pat in patterns):
                     continue
-            if fnmatch.fnmatch(entry.name, pattern):
+            if any(fnmatch.fnmatch(entry.name, pat) for pat in patterns):
                 fp = Path(entry.path)
                 try:
                     mode = fp.stat().st_mode
@@ -451,6 +473,95 @@ def _missing(p: Path, exc: OSError) -> InputError:
     if isinstance(exc, FileNotFoundError):
         return InputError(f"{p}: no such file or folder; check the path", path=str(p))
     return InputError(f"{p}: cannot read: {exc.strerror}; check the path and its permissions", path=str(p))
+
+
+# -- line endings ---------------------------------------------------------------------------------------
+
+#: ``--line-endings`` choices: keep each file's style (default), or write every file with LF or CRLF.
+LINE_ENDING_MODES = ("keep", "lf", "crlf")
+_ENDING_NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
+
+
+@dataclass(frozen=True)
+class LineEndings:
+    r"""How a text's lines end: counts of CRLF, LF and lone CR, and the style to write it back with.
+
+    The cleaned text always has ``\n`` endings (the engine reads any ending as a line end); this is
+    how a file's own style is found again, so that ``--in-place`` on a Windows checkout does not rewrite
+    every line of a CRLF file.
+
+    >>> LineEndings.of("a\r\nb\r\nc\n").ending, LineEndings.of("a\r\nb\r\nc\n").mixed
+    ('\r\n', True)
+    >>> LineEndings.of("one line").ending
+    '\n'
+    """
+
+    crlf: int = 0
+    lf: int = 0
+    cr: int = 0
+
+    @classmethod
+    def of(cls, text: str) -> LineEndings:
+        crlf = text.count("\r\n")
+        return cls(crlf, text.count("\n") - crlf, text.count("\r") - crlf)
+
+    @property
+    def ending(self) -> str:
+        """The most common ending; LF on a tie or a text with no line end (LF is the output form)."""
+        counts = {"\n": self.lf, "\r\n": self.crlf, "\r": self.cr}
+        return max(counts, key=lambda e: counts[e])  # max keeps the first of equal counts: LF first
+
+    @property
+    def mixed(self) -> bool:
+        return sum(1 for n in (self.crlf, self.lf, self.cr) if n) > 1
+
+    def describe(self) -> str:
+        """``3 CRLF, 2 LF``: the counts, most common first."""
+        counts = sorted(((self.crlf, "CRLF"), (self.lf, "LF"), (self.cr, "CR")), key=lambda c: -c[0])
+        return ", ".join(f"{n} {name}" for n, name in counts if n)
+
+
+def same_but_line_ends(original: str, cleaned: str) -> bool:
+    r"""Whether ``cleaned`` (``\n`` endings, a final newline) differs from ``original`` only in how its
+    lines end: CRLF or CR for LF, or a final line end the original lacks.
+
+    Such a file is not "changed": ``--in-place`` leaves it alone and ``--check`` passes, the way a
+    checkout with CRLF files or files without a final newline is not the cleaner's business (pre-commit's
+    ``mixed-line-ending`` and ``end-of-file-fixer`` are); ``--line-endings lf|crlf`` opts in to that.
+
+    >>> same_but_line_ends("Hà Nội\r\nmưa to.", "Hà Nội\nmưa to.\n")
+    True
+    >>> same_but_line_ends("Hà Nội\n\nmưa to.\n", "Hà Nội\nmưa to.\n")
+    False
+    """
+    if "\r" in original:
+        original = original.replace("\r\n", "\n").replace("\r", "\n")
+    return cleaned in (original, original + "\n")
+
+
+def restyle(original: str, cleaned: str, mode: str = "keep") -> tuple[str, str]:
+    r"""The cleaned text with the line endings ``mode`` asks for, and a note when a choice was made.
+
+    ``keep`` writes the original's style (on a mixed file, its most common ending, and the note says
+    so); ``lf`` and ``crlf`` write that ending whatever came in.
+
+    >>> restyle("a\r\nb\r\n", "a\nb\n")
+    ('a\r\nb\r\n', '')
+    >>> restyle("a\r\nb\r\nc\n", "a\nb\nc\n")[1]
+    'mixed line endings (2 CRLF, 1 LF), written with CRLF, the most common; --line-endings lf|crlf chooses'
+    """
+    if mode not in LINE_ENDING_MODES:
+        raise ValueError(f"unknown line-endings mode '{mode}'; use one of {', '.join(LINE_ENDING_MODES)}")
+    note = ""
+    if mode == "keep":
+        found = LineEndings.of(original)
+        ending = found.ending
+        if found.mixed:
+            note = (f"mixed line endings ({found.describe()}), written with {_ENDING_NAMES[ending]}, the "
+                    "most common; --line-endings lf|crlf chooses")
+    else:
+        ending = "\r\n" if mode == "crlf" else "\n"
+    return (cleaned.replace("\n", ending) if ending != "\n" else cleaned), note
 
 
 def _diff_lines(text: str) -> list[str]:

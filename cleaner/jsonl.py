@@ -1,7 +1,8 @@
 """JSON Lines corpora: clean one text field of every record, streamed line by line, in order, or in a pool.
 
 Records are never loaded all at once; a record that cannot be cleaned is reported with its line number and
-passed through as it was (or dropped when asked), so nothing is lost silently.
+passed through as it was (or dropped when asked), so nothing is lost silently. The guard that protects files
+(``cleaner.guard``) protects records too: one that cleaning would empty is written unchanged and reported.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import IO, cast
 
 from cleaner.batch import exit_if_orphaned, ignore_interrupts, worker_count
 from cleaner.files import atomic_output as _atomic_output
+from cleaner.guard import DEFAULT_MAX_REMOVED, held_back
 from cleaner.report import Change
 from cleaner.rules import RuleSet
 
@@ -33,8 +35,9 @@ CHUNK_BYTES = 1 << 20
 IN_FLIGHT_PER_WORKER = 3
 #: gzip output level: 6 is zlib's default trade-off; 9 costs several times the CPU for ~1% smaller files.
 GZIP_LEVEL = 6
-#: Statuses of a record; the last three are problems reported with the record's line number.
-STATUSES = ("changed", "unchanged", "blank", "bad", "invalid", "failed")
+#: Statuses of a record; the last three are problems reported with the record's line number, and so is
+#: ``guarded`` (written unchanged: the guard held its cleaning back).
+STATUSES = ("changed", "unchanged", "guarded", "blank", "bad", "invalid", "failed")
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,9 @@ class Record:
     ``output`` is the line to write (without its newline), or ``None`` when the record is dropped
     (``drop_bad_records``). ``status``: ``changed`` / ``unchanged`` (the text field was cleaned),
     ``blank`` (an empty line, kept), ``bad`` (the field is missing or not a string), ``invalid`` (the line
-    is not a JSON object, or not UTF-8), ``failed`` (cleaning raised an error, e.g. a rule timed out).
+    is not a JSON object, or not UTF-8), ``failed`` (cleaning raised an error, e.g. a rule timed out),
+    ``guarded`` (cleaning would empty the text or remove too much of it, see ``cleaner.guard``: the record is
+    written unchanged, never dropped, and ``message`` says why).
     """
 
     line: int
@@ -73,12 +78,18 @@ class _Settings:
     text_field: str
     drop_bad_records: bool
     explain: bool
+    html_field: str | None = None  # read this field as an HTML page; the clean text goes to text_field
+    max_removed: float | None = DEFAULT_MAX_REMOVED
+    force: bool = False
 
 
 def clean_record_line(rules: RuleSet, raw: str | bytes, line: int, *, text_field: str = TEXT_FIELD,
-                      drop_bad_records: bool = False, explain: bool = False) -> Record:
+                      drop_bad_records: bool = False, explain: bool = False,
+                      html_field: str | None = None, max_removed: float | None = DEFAULT_MAX_REMOVED,
+                      force: bool = False) -> Record:
     """Clean one JSONL line (``line`` is its 1-based number, for messages). Never raises for bad data."""
-    return _clean_one(rules, raw, line, _Settings(text_field, drop_bad_records, explain))
+    return _clean_one(rules, raw, line, _Settings(text_field, drop_bad_records, explain, html_field,
+                                                  max_removed, force))
 
 
 def _clean_one(rules: RuleSet, raw: str | bytes, line: int, s: _Settings) -> Record:
@@ -112,14 +123,20 @@ def _clean_one(rules: RuleSet, raw: str | bytes, line: int, s: _Settings) -> Rec
     if not isinstance(obj, dict):
         return _problem(s, line, "invalid", text_line, size,
                         f"not a JSON object but a {type(obj).__name__}; the record is {_fate(s)}")
-    value = obj.get(s.text_field)
+    source = s.html_field or s.text_field
+    value = obj.get(source)
     if not isinstance(value, str):
-        what = "is missing" if s.text_field not in obj else f"is not a string ({_json_type(value)})"
+        option = "--html-field" if s.html_field else "--text-field"
         return _problem(s, line, "bad", text_line, size,
-                        f"field '{s.text_field}' {what}; the record is {_fate(s)} "
-                        "(choose the field with --text-field)")
+                        f"{field_problem(obj, source)}; the record is {_fate(s)} "
+                        f"(choose the field with {option})")
+    page = value
     try:
-        if s.explain:
+        if s.html_field:
+            result = rules.explain_html(value, record=s.explain)
+            cleaned, changes = result.text, result.changes
+            value = obj.get(s.text_field)  # the record changes unless its text field already holds this
+        elif s.explain:
             result = rules.explain(value)
             cleaned, changes = result.text, result.changes
         else:
@@ -129,6 +146,12 @@ def _clean_one(rules: RuleSet, raw: str | bytes, line: int, s: _Settings) -> Rec
     if cleaned == value:
         # Untouched records are written exactly as they came, formatting and escapes included.
         return Record(line, "unchanged", text_line, size=size, changes=changes)
+    # A page's chrome is most of its text: a share says nothing there, only what is left does.
+    reason = None if s.force else held_back(page, cleaned, None if s.html_field else s.max_removed)
+    if reason:
+        return Record(line, "guarded", text_line, f"not cleaned: {reason}; the record is written unchanged "
+                                                  "(check the rules with --explain, or --force to clean it)",
+                      size=size, changes=changes)
     return Record(line, "changed", _splice(text_line, s.text_field, cleaned, obj), size=size, changes=changes)
 
 
@@ -142,20 +165,29 @@ def _skip_ws(line: str, i: int) -> int:
     return m.end() if m else i
 
 
+def _escape_surrogates(json_text: str) -> str:
+    """A lone surrogate (``\\ud800`` in the input) cannot be written as UTF-8: it stays an escape."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
 def _splice(text_line: str, field: str, cleaned: str, obj: dict[str, object]) -> str:
     """The record's line with only the text field's value replaced: every other byte stays as it came.
 
     Numbers keep their spelling (``1E5``, ``1e400``), ``NaN`` stays ``NaN``, duplicate keys stay (the
-    last one is the one ``json`` reads, and the one replaced), escapes and spacing stay.
+    last one is the one ``json`` reads, and the one replaced), escapes and spacing stay. A record without
+    the field (``--html-field`` fills it in) gets it as its last member.
     """
-    value = json.dumps(cleaned, ensure_ascii=False)
-    if _SURROGATE.search(value):
-        # A lone surrogate (``\ud800`` in the input) cannot be written as UTF-8: it stays an escape.
-        value = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    value = _escape_surrogates(json.dumps(cleaned, ensure_ascii=False))
+    if field not in obj:
+        close = text_line.rindex("}")  # json.loads read a dict: the line ends with its closing brace
+        at = len(text_line[:close].rstrip(" \t\n\r"))
+        sep = "" if text_line[at - 1] == "{" else ", "
+        key = _escape_surrogates(json.dumps(field, ensure_ascii=False))
+        return f"{text_line[:at]}{sep}{key}: {value}{text_line[at:]}"
     span = _value_span(text_line, field)
     if span is None:  # not reached for a line json.loads took; kept as a safe fallback
         obj[field] = cleaned
-        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(obj, ensure_ascii=False))
+        return _escape_surrogates(json.dumps(obj, ensure_ascii=False))
     start, end = span
     return text_line[:start] + value + text_line[end:]
 
@@ -193,6 +225,20 @@ def _fate(s: _Settings) -> str:
     return "dropped (--drop-bad-records)" if s.drop_bad_records else "passed through unchanged"
 
 
+def field_problem(obj: dict[str, object], field: str) -> str:
+    """Why a record's text field holds no text to clean: missing, null, or not a string (``clean`` and
+    ``learn`` say it alike).
+
+    >>> field_problem({"text": None}, "text"), field_problem({}, "text"), field_problem({"text": 1}, "text")
+    ("field 'text' is null", "field 'text' is missing", "field 'text' is not a string (a number)")
+    """
+    if field not in obj:
+        return f"field '{field}' is missing"
+    if obj[field] is None:
+        return f"field '{field}' is null"
+    return f"field '{field}' is not a string ({_json_type(obj[field])})"
+
+
 def _json_type(value: object) -> str:
     if value is None:
         return "null"
@@ -202,13 +248,18 @@ def _json_type(value: object) -> str:
 
 def clean_jsonl(lines: Iterable[str | bytes], rules: RuleSet | str = "vn-news", *,
                 text_field: str = TEXT_FIELD, drop_bad_records: bool = False, explain: bool = False,
-                jobs: int = 1) -> Iterator[Record]:
+                jobs: int = 1, html_field: str | None = None, max_removed: float | None = DEFAULT_MAX_REMOVED,
+                force: bool = False) -> Iterator[Record]:
     """Clean the ``text_field`` of each JSONL line, yielding one ``Record`` per line, in input order.
+
+    With ``html_field`` that field of each record is read as an HTML page and its clean text is written
+    into ``text_field``; the HTML stays as it was.
 
     ``lines`` is any iterable of lines (an open file, text or binary; a generator), read lazily.
     ``rules`` is a ``RuleSet`` or a shipped set name or rule file path. With ``jobs > 1`` (``0``: one per
     core) chunks of records go to a process pool where the rules are compiled once per worker; only a few
-    chunks are in flight at a time, so memory stays flat whatever the corpus size.
+    chunks are in flight at a time, so memory stays flat whatever the corpus size. ``max_removed`` and
+    ``force`` are the guard's, as for files: a record cleaning would empty is written as it came.
 
     >>> from cleaner import load_rules
     >>> recs = clean_jsonl(['{"id": 1, "text": "  • icon facebook\\\\nSáng nay, trời mưa."}', '{"id": 2}'],
@@ -217,7 +268,7 @@ def clean_jsonl(lines: Iterable[str | bytes], rules: RuleSet | str = "vn-news", 
     ['{"id": 1, "text": "Sáng nay, trời mưa.\\\\n"}', '{"id": 2}']
     """
     rule_set = _as_rules(rules)
-    settings = _Settings(text_field, drop_bad_records, explain)
+    settings = _Settings(text_field, drop_bad_records, explain, html_field, max_removed, force)
     jobs = worker_count(jobs)
     if jobs <= 1:
         for n, raw in enumerate(lines, start=1):
@@ -315,7 +366,9 @@ def atomic_output(path: str | os.PathLike[str], *,
 def clean_jsonl_file(src: str | os.PathLike[str], rules: RuleSet | str = "vn-news", *,
                      dest: str | os.PathLike[str] | None = None, text_field: str = TEXT_FIELD,
                      drop_bad_records: bool = False, explain: bool = False,
-                     jobs: int = 1) -> Iterator[Record]:
+                     jobs: int = 1, html_field: str | None = None,
+                     max_removed: float | None = DEFAULT_MAX_REMOVED,
+                     force: bool = False) -> Iterator[Record]:
     """Clean a JSONL file (``.gz``: read compressed) record by record, yielding each ``Record``.
 
     With ``dest`` the output is written there (compressed when it ends in ``.gz``) and replaces it only once
@@ -327,7 +380,8 @@ def clean_jsonl_file(src: str | os.PathLike[str], rules: RuleSet | str = "vn-new
     before = os.stat(src) if same else None  # taken before reading, as for --in-place on text files
     with open_lines(src) as fh:
         records = clean_jsonl(fh, rules, text_field=text_field, drop_bad_records=drop_bad_records,
-                              explain=explain, jobs=jobs)
+                              explain=explain, jobs=jobs, html_field=html_field, max_removed=max_removed,
+                              force=force)
         if dest is None:
             yield from records
             return

@@ -14,9 +14,11 @@ import yaml
 
 from cleaner.errors import InputError, RuleError
 from cleaner.files import read_bytes
+from cleaner.markup import MARKUP_KEYS, parse_conditions
 from cleaner.normalize import NormalizeOptions
 from cleaner.patterns import size_problem
 from cleaner.rules import ACTIONS, DEFAULT_TIMEOUT, MATCH_MODES, Examples, Rule, RuleSet
+from cleaner.structure import SHAPES, ZONES
 
 #: Keys a rule file may have at its top level.
 FILE_KEYS = ("name", "description", "extends", "skip", "normalize", "rules")
@@ -28,7 +30,9 @@ RULE_KEYS: dict[str, type | tuple[type, ...]] = {
     "similarity": (float, int), "ignore_numbers": bool, "ignore_match": bool, "until_longer": int,
     "outside_body": int,
     "inside": bool, "not_first": int, "max_share": (float, int),
+    "shape": str, "zone": str, "run": int,
     "examples": dict,
+    **MARKUP_KEYS,
 }
 _ID = regex.compile(r"[a-z0-9][a-z0-9._-]*")
 _NEEDS_PATTERN = ("drop", "strip", "replace", "block")
@@ -90,6 +94,10 @@ class _Map(dict[Any, Any]):
     numbers: set[Any]  # keys whose value is a plain scalar that reads as a number
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """What the loader's own bounds refuse (depth, aliases, complex keys): the message says the remedy."""
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader (no object construction) that records line numbers and refuses duplicate keys.
 
@@ -109,17 +117,17 @@ class _Loader(yaml.SafeLoader):
             node = super().compose_node(parent, index)
             size = self._sizes.get(id(node))
             if size is None:
-                raise yaml.composer.ComposerError(None, None, "an alias refers to the list or mapping it is "
-                                                  "inside; remove the alias", mark)
+                raise _Refused(None, None, "an alias refers to the list or mapping it is inside; remove the "
+                               "alias", mark)
             self._alias_nodes += size
             if self._alias_nodes > MAX_ALIAS_NODES:
-                raise yaml.composer.ComposerError(
+                raise _Refused(
                     None, None, f"aliases expand to more than {MAX_ALIAS_NODES:,} values; write the values "
                     "out instead of repeating aliases", mark)
             return node
         self._depth += 1
         if self._depth > MAX_YAML_DEPTH:
-            raise yaml.composer.ComposerError(
+            raise _Refused(
                 None, None, f"nested more than {MAX_YAML_DEPTH} levels deep; a rule file needs a few", mark)
         try:
             node = super().compose_node(parent, index)
@@ -141,7 +149,7 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
     m.numbers = set()
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            raise yaml.constructor.ConstructorError(
+            raise _Refused(
                 None, None, "a key must be plain text, not a list or a mapping", key_node.start_mark)
         key = loader.construct_object(key_node, deep=True)
         if key in m:
@@ -158,18 +166,47 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
 
 
-def _read_yaml(path: Path) -> Any:
+#: Plain words for the YAML parser's messages, which speak of tokens (``expected <block end>, but found
+#: '?'``); matched on the start of the parser's ``problem`` text.
+_YAML_HINTS = (
+    ("expected <block end>", "a line is indented differently from the lines around it, or a key lacks its "
+                             "':'; line up each rule's keys under its 'id'"),
+    ("found character '\\t'", "a tab is used for indentation; indent with spaces only"),
+    ("mapping values are not allowed here", "a value holds ': ' (a colon and a space); put the value in "
+                                            "single quotes"),
+    ("found unknown escape character", "a double-quoted value holds a backslash; put patterns in single "
+                                       "quotes"),
+    ("found unexpected end of stream", "a quote is opened and never closed; close it"),
+    ("could not find expected ':'", "a key lacks its ':', or a quote is not closed"),
+    ("found undefined alias", "a value starts with '*'; put it in single quotes"),
+    ("expected alphabetic or numeric character", "a value starts with '*' or '&'; put it in single quotes"),
+    ("found character '@'", "a value starts with '@'; put it in single quotes"),
+    ("found character '`'", "a value starts with '`'; put it in single quotes"),
+)
+
+
+def _yaml_hint(problem: str) -> str:
+    """What a YAML parser's problem usually means, in plain words (or ``""`` when unknown)."""
+    for start, hint in _YAML_HINTS:
+        if problem.startswith(start):
+            return hint
+    return ""
+
+
+def _read_yaml(path: Path, shown: str | None = None) -> Any:
+    """Parse a rule file; errors name it as ``shown`` (the path as the user gave it, or a short form)."""
+    name = shown or str(path)
     try:
         # The reader of input files: a rule file that never ends (/proc/kmsg) is an error, not a wait.
         data = read_bytes(path)
     except InputError as exc:
         raise RuleError(f"cannot read rule file: {str(exc).removeprefix(f'{path}: ')}",
-                        source=str(path)) from None
+                        source=name) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RuleError(f"rule file is not UTF-8 (byte {exc.start}); save it as UTF-8",
-                        source=str(path)) from None
+                        source=name) from None
     try:
         return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
@@ -179,13 +216,16 @@ def _read_yaml(path: Path) -> Any:
         if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
             # "found unexpected end of stream" is reported at the end: say where the quote was opened
             what += f" ({exc.context} started at line {exc.context_mark.line + 1})"
-        raise RuleError(f"malformed YAML: {what}; check indentation and quoting (patterns with backslashes "
-                        "are safest in single quotes)", source=str(path), line=line) from None
+        if isinstance(exc, _Refused):
+            raise RuleError(f"malformed YAML: {what}", source=name, line=line) from None
+        remedy = _yaml_hint(exc.problem or "") or ("check indentation and quoting (patterns with "
+                                                    "backslashes are safest in single quotes)")
+        raise RuleError(f"malformed YAML: {what}; {remedy}", source=name, line=line) from None
     except yaml.YAMLError as exc:
-        raise RuleError(f"malformed YAML: {exc}", source=str(path)) from None
+        raise RuleError(f"malformed YAML: {exc}", source=name) from None
     except RecursionError:
         raise RuleError(f"malformed YAML: nested more than {MAX_YAML_DEPTH} levels deep",
-                        source=str(path)) from None
+                        source=name) from None
 
 
 # -- validation -------------------------------------------------------------------------------------------
@@ -203,6 +243,10 @@ def _nfc(value: Any) -> Any:
 
 
 def _suggest(key: str, allowed: tuple[str, ...] | list[str]) -> str:
+    # `last_lines` means `last` (spelled out), not the closest spelling `max_lines` (a block's length).
+    head = str(key).split("_")[0]
+    if head != key and head in allowed:
+        return f" (did you mean '{head}'?)"
     near = difflib.get_close_matches(str(key), list(allowed), n=1)
     return f" (did you mean '{near[0]}'?)" if near else f"; allowed: {', '.join(allowed)}"
 
@@ -287,7 +331,9 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
     literals = raw.get("literals") or []
     if "literals" in raw and (not literals or not all(isinstance(x, str) and x for x in literals)):
         raise err("'literals' must be a non-empty list of lines (text)", "literals")
-    if action in _NEEDS_PATTERN and "pattern" not in raw and not literals:
+    by_structure = any(k in raw for k in ("shape", "zone", "run"))
+    if (action in _NEEDS_PATTERN and "pattern" not in raw and not literals
+            and not (action == "drop" and by_structure)):
         raise err(f"action '{action}' needs a 'pattern' (a regular expression) "
                   "or 'literals' (a list of lines)")
     if action == "replace" and "with" not in raw:
@@ -306,8 +352,12 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
                   "(the part to leave out when comparing)", "ignore_match")
     if "max_share" in raw and not 0 < raw["max_share"] <= 1:
         raise err(f"'max_share' must be between 0 and 1, got {raw['max_share']}", "max_share")
+    if "shape" in raw and raw["shape"] not in SHAPES:
+        raise err(f"unknown shape '{raw['shape']}'{_suggest(raw['shape'], SHAPES)}", "shape")
+    if "zone" in raw and raw["zone"] not in ZONES:
+        raise err(f"unknown zone '{raw['zone']}'{_suggest(raw['zone'], ZONES)}", "zone")
     for key in ("first", "last", "max_words", "min_words", "max_lines", "not_first", "until_longer",
-                "outside_body"):
+                "outside_body", "run"):
         if key in raw and raw[key] < 1:
             raise err(f"'{key}' must be 1 or more, got {raw[key]}", key)
     similarity = float(raw.get("similarity", 0.6))
@@ -317,6 +367,7 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
     after = (after,) if isinstance(after, str) else tuple(after)
     if not all(isinstance(a, str) for a in after):
         raise err("'after' must be a rule id or a list of rule ids", "after")
+    markup = parse_conditions(raw, err)
     examples = _parse_examples(raw["examples"], err) if "examples" in raw else Examples()
     if require_examples and not (examples.change and examples.keep):
         raise err("shipped rules need 'examples' with both 'change' and 'keep' lines")
@@ -331,7 +382,8 @@ def _parse_rule(raw: Any, source: str, index: int, require_examples: bool) -> Ru
         ignore_match=raw.get("ignore_match", False), until_longer=raw.get("until_longer"),
         outside_body=raw.get("outside_body"),
         inside=raw.get("inside", False),
-        not_first=raw.get("not_first"), max_share=raw.get("max_share"), examples=examples,
+        not_first=raw.get("not_first"), max_share=raw.get("max_share"), shape=raw.get("shape"),
+        zone=raw.get("zone"), run=raw.get("run"), markup=markup, examples=examples,
         source=source, line=line,
     )
     src = rule.regex_source()
@@ -378,6 +430,9 @@ class _Acc:
         self.rules: list[Rule] = []
         self.normalize: dict[str, Any] = {}
         self.names: list[str] = []
+        # Files read so far, by resolved path: `--rules vn-news --rules my-site.yaml` where my-site.yaml
+        # `extends: vn-news` names vn-news twice, and reading it again would clash with its own ids.
+        self.loaded: set[Path] = set()
 
 
 def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
@@ -389,7 +444,10 @@ def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
     if len(stack) >= MAX_EXTENDS_DEPTH:
         raise RuleError(f"'extends' chains more than {MAX_EXTENDS_DEPTH} files deep (from "
                         f"{_display(stack[0])}); extend fewer files in turn", source=source)
-    data = _read_yaml(path)
+    if path in acc.loaded:
+        return  # each file once, where it was first named
+    acc.loaded.add(path)
+    data = _read_yaml(path, source)
     if data is None:
         data = _Map()
         data.key_lines = {}
@@ -408,7 +466,11 @@ def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
         if not isinstance(parent, str):
             raise RuleError("'extends' takes a rule set name or a path, or a list of them", source=source,
                             line=key_lines.get("extends"))
-        _load_file(resolve(parent, base=path.parent), acc, (*stack, path))
+        try:
+            parent_path = resolve(parent, base=path.parent)
+        except RuleError as exc:  # say which file's `extends:` names it, and on which line
+            raise RuleError(f"extends: {exc.detail}", source=source, line=key_lines.get("extends")) from None
+        _load_file(parent_path, acc, (*stack, path))
     skip = _nfc(data.get("skip") or [])
     if isinstance(skip, str):
         skip = [skip]

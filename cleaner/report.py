@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -20,12 +21,66 @@ class Change:
     action: str
     before: str
     after: str | None = None
+    #: why a structure rule took the line ("after the last body paragraph, not a sentence")
+    reason: str | None = None
 
     def describe(self) -> str:
-        """A one-line human description, as ``--explain`` prints it."""
+        """A one-line human description, as ``--explain`` prints it.
+
+        When before and after print alike (a Cyrillic letter for a Latin one, marks typed apart), the
+        characters that differ follow as code points, so the line shows what changed.
+
+        >>> eth = "\\N{LATIN CAPITAL LETTER ETH}"
+        >>> print(Change("normalize.lookalike", 3, "fix", eth + "à Nẵng", "Đà Nẵng").describe())
+            3  ~normalize.lookalike      '\N{LATIN CAPITAL LETTER ETH}à Nẵng' -> 'Đà Nẵng' [U+00D0 -> U+0110]
+        """
         if self.action == "drop":
-            return f"{self.line:>5}  -{self.rule:<24} {self.before}"
-        return f"{self.line:>5}  ~{self.rule:<24} {self.before!r} -> {self.after!r}"
+            why = f"  [{self.reason}]" if self.reason else ""
+            return f"{self.line:>5}  -{self.rule:<24} {self.before}{why}"
+        text = f"{self.line:>5}  ~{self.rule:<24} {self.before!r} -> {self.after!r}"
+        if self.after is not None and _looks_alike(self.before, self.after):
+            text += f" [{_code_points(self.before, self.after)}]"
+        return text
+
+
+#: Characters that print as nothing or as a plain space: format characters (zero-width, soft hyphen, bidi
+#: marks, BOM) and space separators (no-break and fixed-width spaces).
+_UNSEEN = ("Cf", "Zs")
+
+
+def _skeleton(text: str) -> str:
+    """What a reader sees: NFC, look-alike letters as the Latin ones, invisibles gone, spaces plain."""
+    from cleaner.normalize.lookalike import latin_reading  # the readings the look-alike fix uses
+
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        cat = unicodedata.category(ch)
+        if cat == "Cf":
+            continue
+        out.append(" " if cat == "Zs" else ch)
+    return unicodedata.normalize("NFC", latin_reading("".join(out))).replace(
+        "\N{LATIN CAPITAL LETTER ETH}", "Đ").replace("\N{LATIN SMALL LETTER ETH}", "đ")
+
+
+def _looks_alike(before: str, after: str) -> bool:
+    return before != after and _skeleton(before) == _skeleton(after)
+
+
+def _code_points(before: str, after: str, limit: int = 8) -> str:
+    """The differing middle of two strings as code points: ``U+0435 -> U+1EC7``."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+
+    def points(s: str) -> str:
+        mid = s[start:len(s) - end]
+        shown = " ".join(f"U+{ord(ch):04X}" for ch in mid[:limit])
+        return (shown + (" ..." if len(mid) > limit else "")) or "nothing"
+
+    return f"{points(before)} -> {points(after)}"
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,12 @@ from typing import Any
 import regex
 
 from cleaner.errors import RuleError, RuleTimeout
+from cleaner.markup import LineFacts, MarkupConditions, filter_lines
 from cleaner.normalize import NormalizeOptions, Normalizer
 from cleaner.patterns import anchored_at_start, may_backtrack
 from cleaner.prefilter import prefilter_for
 from cleaner.report import Change, Result
+from cleaner.structure import Shape, find_layout, in_zone, run_lengths, shape_of
 from cleaner.text import fold_key, strip_marks, to_lines, to_output, word_count
 
 #: What a rule can do with the lines it matches.
@@ -75,6 +77,11 @@ class Rule:
     inside: bool = False
     not_first: int | None = None
     max_share: float | None = None
+    shape: str | None = None
+    zone: str | None = None
+    run: int | None = None
+    #: ``in``, ``not_in``, ``link_density``, ``class_words``, ``in_main``: only lines read from HTML qualify
+    markup: MarkupConditions | None = None
     examples: Examples = field(default_factory=Examples)
     source: str = "<python>"
     line: int = 0
@@ -116,7 +123,8 @@ class Rule:
 class _Doc:
     """The mutable state of one document while the rules run over it."""
 
-    __slots__ = ("_kept", "by", "changes", "current", "folded", "keep", "keys", "lines", "record", "words")
+    __slots__ = ("_kept", "_layout", "_pos", "by", "changes", "current", "facts", "folded", "keep", "keys",
+                 "lines", "record", "shapes", "words")
 
     def __init__(self, lines: list[str], record: bool) -> None:
         self.lines = lines  # as they came in (after normalization)
@@ -127,9 +135,13 @@ class _Doc:
         self.folded: list[str | None] = [None] * len(lines)
         self.keys: list[str | None] = [None] * len(lines)
         self.words: list[int] = [-1] * len(lines)
+        self.shapes: list[Shape | None] = [None] * len(lines)
         self._kept: list[int] | None = None
+        self._pos: dict[int, int] | None = None
+        self._layout: tuple[dict[int, str] | None] | None = None
         self.changes: list[Change] = []
         self.record = record
+        self.facts: Sequence[LineFacts] | None = None  # what the markup says of each line (HTML input)
 
     def fold(self, i: int) -> str:
         f = self.folded[i]
@@ -150,29 +162,72 @@ class _Doc:
             n = self.words[i] = word_count(self.current[i])
         return n
 
-    def drop(self, i: int, rule: str) -> None:
-        self.keep[i] = False
+    def shape(self, i: int) -> Shape:
+        s = self.shapes[i]
+        if s is None:
+            s = self.shapes[i] = shape_of(self.current[i])
+        return s
+
+    def position(self, i: int) -> int:
+        """Where kept line ``i`` stands among the kept lines (0-based)."""
+        if self._pos is None:
+            self._pos = {k: n for n, k in enumerate(self.kept())}
+        return self._pos[i]
+
+    def zones(self) -> dict[int, str] | None:
+        """Each kept line's zone (``title``, ``header``, ``body``...; see ``cleaner.structure.Layout``).
+
+        Read once, from the lines kept when the first rule asks, and not moved by later drops: once the
+        chrome under the article is gone, a teaser that stood in it must not join the body.
+        ``None`` when the text has no body paragraph.
+        """
+        if self._layout is None:
+            kept = self.kept()
+            layout = find_layout([self.shape(i) for i in kept])
+            zones = None if layout is None else {i: layout.zone_of(pos) for pos, i in enumerate(kept)}
+            if zones is not None and self.facts is not None:
+                # On a page the markup knows better: what it puts inside the article's main text (a table,
+                # a list, lines broken by <br>) is the story's own, whatever its shape; but a signature in
+                # capitals or initials ("H.V.", "NGỌC MAI") is still a byline.
+                for i in kept:
+                    line = self.current[i]
+                    if self.facts[i].in_main and zones[i] != "body" and line != line.upper():
+                        zones[i] = "list"
+            self._layout = (zones,)
+        return self._layout[0]
+
+    def has_zones(self) -> bool:
+        """Whether a rule has asked for the zones of this document."""
+        return self._layout is not None
+
+    def _forget_kept(self) -> None:
         self._kept = None
+        self._pos = None
+
+    def drop(self, i: int, rule: str, reason: str | None = None) -> None:
+        self.keep[i] = False
+        self._forget_kept()
         self.by[i] = rule
         if self.record:
-            self.changes.append(Change(rule, i + 1, "drop", self.current[i]))
+            self.changes.append(Change(rule, i + 1, "drop", self.current[i], reason=reason))
 
     def edit(self, i: int, rule: str, new: str) -> None:
         if self.record:
             self.changes.append(Change(rule, i + 1, "edit", self.current[i], new))
         self.current[i] = new
         self.folded[i] = self.keys[i] = None
+        self.shapes[i] = None
         self.words[i] = -1
         if not new.strip():
             self.keep[i] = False
-            self._kept = None
+            self._forget_kept()
             self.by[i] = rule
 
     def restore(self, i: int) -> None:
         """Undo a drop (a rule whose condition is only decided at the end)."""
         rule = self.by[i]
         self.keep[i] = True
-        self._kept = None
+        self._forget_kept()
         self.by[i] = None
         self.changes = [c for c in self.changes if not (c.line == i + 1 and c.rule == rule)]
 
@@ -181,6 +236,18 @@ class _Doc:
         if self._kept is None:
             self._kept = [i for i, k in enumerate(self.keep) if k]
         return self._kept
+
+
+_ZONE_WORDS = {
+    "before_title": "above the title", "header": "between the title and the body",
+    "before_body": "above the first body paragraph", "after_body": "after the last body paragraph",
+    "outside_body": "outside the body", "body": "inside the body", "title": "the title",
+    "list": "in a list the story introduces", "not_list": "not in a list the story introduces",
+}
+_SHAPE_WORDS = {
+    "sentence": "a sentence", "not_sentence": "not a sentence", "headline": "headline-shaped",
+    "menu": "a menu row", "short": "a short label", "paragraph": "a paragraph",
+}
 
 
 class _Compiled:
@@ -210,6 +277,10 @@ class _Compiled:
         """Kept lines that satisfy the position, length and ``after`` conditions."""
         r = self.rule
         idx = doc.kept()
+        if r.shape is not None and (r.first is not None or r.last is not None or r.not_first is not None):
+            # With a shape, positions count the lines of that shape: "the first two sentences".
+            shape = r.shape
+            idx = [i for i in idx if doc.shape(i).is_(shape)]
         if r.not_first is not None:
             idx = idx[r.not_first:]
         if r.first is not None or r.last is not None:
@@ -228,7 +299,41 @@ class _Compiled:
             idx = [i for i in idx if lo_w <= doc.word_count(i) <= hi_w]
         if self.after:
             idx = [i for i in idx if self._follows(doc, i)]
+        if r.markup is not None:
+            idx = filter_lines(r.markup, doc.facts, idx)
+        if r.zone is not None or r.shape is not None or r.run is not None:
+            idx = self._by_structure(doc, idx)
         return idx
+
+    def _by_structure(self, doc: _Doc, idx: list[int]) -> list[int]:
+        """``zone``, ``shape`` and ``run``: the lines whose place in the page and form the rule asks for."""
+        r = self.rule
+        if r.zone is not None:
+            zones = doc.zones()
+            if zones is None:
+                return []  # no body paragraph: nothing stands before or after it
+            zone = r.zone
+            idx = [i for i in idx if i in zones and in_zone(zones[i], zone)]
+        if r.shape is not None:
+            shape = r.shape
+            idx = [i for i in idx if doc.shape(i).is_(shape)]
+        if r.run is not None and idx:
+            chosen = set(idx)
+            lengths = run_lengths([k in chosen for k in doc.kept()])
+            idx = [i for i in idx if lengths[doc.position(i)] >= r.run]
+        return idx
+
+    def reason(self) -> str | None:
+        """Why a structure rule took a line, in words, for ``--explain``."""
+        r = self.rule
+        parts = []
+        if r.zone is not None:
+            parts.append(_ZONE_WORDS.get(r.zone, r.zone))
+        if r.shape is not None:
+            parts.append(_SHAPE_WORDS.get(r.shape, r.shape))
+        if r.run is not None:
+            parts.append(f"in a run of {r.run} or more such lines")
+        return ", ".join(parts) or None
 
     def restore_body(self, doc: _Doc) -> None:
         """``outside_body``: give back the lines this rule took between the first and the last paragraph of
@@ -241,6 +346,11 @@ class _Compiled:
         n = self.rule.outside_body
         assert n is not None
         body = [i for i in doc.kept() if doc.word_count(i) >= n]
+        if doc.has_zones():
+            # Where the structure rules found the article, its body is the bound: a long footer line
+            # under the related lists does not make the menus above it part of the story.
+            zones = doc.zones() or {}
+            body = [i for i in body if zones.get(i) == "body"]
         if body:
             for i in range(body[0] + 1, body[-1]):
                 if doc.by[i] == self.rule.id:
@@ -295,8 +405,9 @@ class _Compiled:
         if action == "drop":
             hits = self._hits(doc, self._candidates(doc))
             if hits and self._within_share(doc, hits):
+                why = self.reason()
                 for i in hits:
-                    doc.drop(i, self.rule.id)
+                    doc.drop(i, self.rule.id, why)
         elif action in ("strip", "replace"):
             for i in self._candidates(doc):
                 new = self._substitute(doc, i)
@@ -611,7 +722,26 @@ class RuleSet:
         """
         return self._run(text, record=True, fixes=fixes)
 
-    def _run(self, text: str, *, record: bool, fixes: bool = True) -> Result:
+    def clean_html(self, html: str | bytes) -> str:
+        """Clean one saved HTML page (text, or bytes decoded as a browser would): the page's lines, with
+        what the markup says about each, go through the rules; the result is plain text."""
+        return self.explain_html(html, record=False).text
+
+    def explain_html(self, html: str | bytes, *, record: bool = True, fixes: bool = True) -> Result:
+        """``explain`` for an HTML page; line numbers count the lines read from the page
+        (``cleaner.html.read_html(html).lines``)."""
+        from cleaner.html import read_html
+
+        doc = read_html(html)
+        return self.run_lines(doc.text, doc.facts, record=record, fixes=fixes)
+
+    def run_lines(self, text: str, facts: Sequence[LineFacts] | None, *, record: bool = True,
+                  fixes: bool = True) -> Result:
+        """Clean text whose lines carry markup facts (one per line, as ``cleaner.html`` reads them)."""
+        return self._run(text, record=record, fixes=fixes, facts=facts)
+
+    def _run(self, text: str, *, record: bool, fixes: bool = True,
+             facts: Sequence[LineFacts] | None = None) -> Result:
         if not isinstance(text, str):
             raise TypeError(f"cleaning takes a str, not {type(text).__name__}; decode bytes first "
                             "(cleaner.files.decode)")
@@ -632,6 +762,8 @@ class RuleSet:
                     indents = [line[:len(line) - len(line.lstrip())] for line in lines]
                 lines = new_lines
         doc = _Doc(lines, record)
+        if facts is not None and len(facts) == len(lines):
+            doc.facts = facts
         if indents is not None:
             # Leading indentation is structure (indented related links), not text: normalization may
             # tidy it, but the rules see it as it came; the output strips it anyway.

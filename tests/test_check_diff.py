@@ -92,7 +92,7 @@ def test_check_and_diff_combine(files, run_cli):
 def test_check_diff_on_crlf_file_shows_the_line_ends(tmp_path, run_cli):
     p = tmp_path / "crlf.txt"
     p.write_bytes("Hà Nội mưa to.\r\nĐường phố ngập.\r\n".encode())
-    code, out, _ = run_cli("clean", "--check", "--diff", p)
+    code, out, _ = run_cli("clean", "--check", "--diff", "--line-endings", "lf", p)
     assert code == 1
     assert out.endswith("-Hà Nội mưa to.\r\n-Đường phố ngập.\r\n+Hà Nội mưa to.\n+Đường phố ngập.\n")
     assert p.read_bytes() == "Hà Nội mưa to.\r\nĐường phố ngập.\r\n".encode()

@@ -178,7 +178,7 @@ def test_learn_does_not_wait_on_a_file_that_never_ends(tmp_path: Path) -> None:
         os.close(os.open(kmsg, os.O_RDONLY | os.O_NONBLOCK))
     except OSError:
         pytest.skip("/proc/kmsg cannot be opened here")
-    for command in ("learn", "clean"):
+    for command in ("learn", "clean", "dedup"):
         res = vnclean(command, kmsg, "-q", timeout=30)  # learn used to wait here for ever
         assert res.returncode == 2
         assert f"{kmsg}: cannot read: it waits for data that may never come" in only_line(res.stderr)
@@ -304,18 +304,23 @@ def test_workers_do_not_outlive_a_killed_run(tmp_path: Path) -> None:
     assert _processes_with(str(src)) == []
 
 
-@posix
-def test_a_later_run_removes_temporary_files_of_a_killed_one(run_cli, tmp_path: Path) -> None:
-    src = tmp_path / "in"
+def _after_a_killed_run(tmp_path: Path) -> tuple[Path, Path, int]:
+    """An input folder with a.txt, an empty output folder, and the PID of a process that has ended."""
+    src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
+    out.mkdir()
     (src / "a.txt").write_text(DIRTY, encoding="utf-8")
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()  # its PID is now free: nobody is writing a file named with it
-    out = tmp_path / "out"
-    out.mkdir()
-    stale_in = src / f".a.txt.{dead.pid}.k3j2h1g0.vnclean-tmp"
-    stale_out = out / f".a.txt.{dead.pid}.a8b7c6d5.vnclean-tmp"
-    fresh = out / f".b.txt.{dead.pid}.z9y8x7w6.vnclean-tmp"
+    return src, out, dead.pid
+
+
+@posix
+def test_a_later_run_removes_temporary_files_of_a_killed_one(run_cli, tmp_path: Path) -> None:
+    src, out, pid = _after_a_killed_run(tmp_path)
+    stale_in = src / f".a.txt.{pid}.k3j2h1g0.vnclean-tmp"
+    stale_out = out / f".a.txt.{pid}.a8b7c6d5.vnclean-tmp"
+    fresh = out / f".b.txt.{pid}.z9y8x7w6.vnclean-tmp"
     mine = out / f".b.txt.{os.getpid()}.q1w2e3r4.vnclean-tmp"
     for p in (stale_in, stale_out, fresh, mine):
         p.write_text("Hà Nội mưa", encoding="utf-8")
@@ -331,6 +336,19 @@ def test_a_later_run_removes_temporary_files_of_a_killed_one(run_cli, tmp_path: 
     code, _, err = run_cli("clean", src, "--in-place", "-q")
     assert f"{stale_in}: removed" in err and not stale_in.exists()
     assert (src / "a.txt").read_text(encoding="utf-8") == CLEAN
+
+
+@posix
+def test_dedup_removes_temporary_files_of_a_killed_run_from_its_output(run_cli, tmp_path: Path) -> None:
+    src, out, pid = _after_a_killed_run(tmp_path)
+    stale = out / f".a.txt.{pid}.a8b7c6d5.vnclean-tmp"
+    stale.write_text("Hà Nội mưa", encoding="utf-8")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    code, _, err = run_cli("dedup", src, "-o", out, "--keep", "first", "-q")
+    assert code == 0, err
+    assert f"{stale}: removed, a temporary file left by a run that was killed" in err and not stale.exists()
+    assert (out / "a.txt").read_text(encoding="utf-8") == DIRTY
 
 
 def test_learn_output_that_is_an_input_is_refused(run_cli, tmp_path: Path) -> None:

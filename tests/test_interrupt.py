@@ -49,7 +49,8 @@ def test_interrupt_leaves_every_file_old_or_new(tmp_path: Path, mode: list[str])
     finally:
         if proc.poll() is None:
             proc.kill()
-    if proc.returncode == 0:
+    if proc.returncode in (0, 1) and not err:
+        # On a loaded machine the run can end before the signal is sent: -o exits 0, --in-place 1.
         pytest.skip("the run finished before the interrupt")
     assert proc.returncode == 130, err
     lines = err.decode().strip().splitlines()

@@ -61,6 +61,23 @@ def test_lone_surrogates_are_written_as_escapes_and_do_not_stop_the_batch(rules,
         b.decode("utf-8")  # valid UTF-8: no raw surrogate bytes
 
 
+PAGE = "<p>Hà Nội mưa to suốt đêm qua, nhiều tuyến phố ngập sâu.</p>"
+PAGE_TEXT = '"Hà Nội mưa to suốt đêm qua, nhiều tuyến phố ngập sâu.\\n"'
+
+
+@pytest.mark.parametrize(("line", "want"), [
+    # --html-field into a record without the text field: the field is added last, the rest stays.
+    ('{"n": 1E5, "html": ' + json.dumps(PAGE) + ' }', '{"n": 1E5, "html": ' + json.dumps(PAGE) + ', "text": '
+     + PAGE_TEXT + ' }'),
+    ('{"text": null,"n":NaN, "html": ' + json.dumps(PAGE) + '}',
+     '{"text": ' + PAGE_TEXT + ',"n":NaN, "html": ' + json.dumps(PAGE) + '}'),
+])
+def test_html_field_fills_the_text_field_and_keeps_every_other_byte(rules, line: str, want: str) -> None:
+    out = [encode_line(r) for r in clean_jsonl([line.encode()], rules, html_field="html")]
+    assert out == [(want + "\n").encode()]
+    assert json.loads(out[0])["text"] == rules.clean_html(PAGE)
+
+
 def test_cli_file_output_is_byte_exact(run_cli, tmp_path: Path) -> None:
     p = tmp_path / "corpus.jsonl"
     p.write_bytes(b'{"id": 1E5, "big": 1e400, "n": NaN, '

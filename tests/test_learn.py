@@ -45,7 +45,8 @@ def make_corpus(n: int = 30, seed: int = 7) -> Corpus:
     known: dict[str, list[str]] = {"header": [], "shape": [], "footer": []}
     for i in range(n):
         day, month = rng.randint(1, 28), rng.randint(1, 12)
-        stamp = f"Mã tin NX-{rng.randint(1000, 9999)}, cập nhật {day}/{month}/2024"
+        # Not a date line (the shipped meta-line rule takes "..., cập nhật 3/8/2024"): a shape learn finds.
+        stamp = f"Mã tin NX-{rng.randint(1000, 9999)} - chuyên mục {day}{month}"
         body = [_sentence(rng) for _ in range(rng.randint(4, 8))]
         if i % 3 == 0:
             # Templated article text: one shape in a third of the documents, numbers varying. It must not
@@ -57,7 +58,9 @@ def make_corpus(n: int = 30, seed: int = 7) -> Corpus:
                            f"ở {rng.choice(PLACES)} trong số {i}.")
         if i < 2:
             body.append("Hỏi đáp cùng kỹ sư nông nghiệp")  # in two documents only: below --min-docs 3
-        docs.append("\n".join([*HEADER, stamp, *body, *FOOTER]) + "\n")
+        # The template lines stand just inside the first and last paragraphs: above the title or under the
+        # body, the shipped rules' structure rules would take them before learn could find them.
+        docs.append("\n".join([body[0], *HEADER, stamp, *body[1:-1], *FOOTER, body[-1]]) + "\n")
         known["header"] += HEADER
         known["shape"].append(stamp)
         known["footer"] += FOOTER
@@ -100,7 +103,7 @@ def test_proposals_are_grouped_placed_and_explained(learned: Learned) -> None:
     footer = next(r for r in learned.rules if set(r.literals) == set(FOOTER))
     assert header.first == LearnOptions().edge_lines and header.last is None
     assert footer.last == LearnOptions().edge_lines and footer.first is None
-    assert by_kind["shape"].pattern == shape_pattern("ma tin nx-<n>, cap nhat <date>")
+    assert by_kind["shape"].pattern == shape_pattern("ma tin nx-<n> - chuyen muc <n>")
     assert "30 of 30 documents (100%)" in header.why
     for r in learned.rules:
         assert r.id.startswith("learned-")
@@ -134,7 +137,9 @@ def test_written_file_loads_passes_its_examples_and_cleans(tmp_path: Path, corpu
     for doc in docs:
         cleaned = combined.clean(doc).splitlines()
         assert not set(cleaned) & set(known["header"] + known["footer"] + known["shape"])
-        assert cleaned == load_rules("vn-news").clean(doc).splitlines()[3:-2]  # only the boilerplate went
+        boilerplate = set(known["header"] + known["footer"] + known["shape"])
+        shipped = load_rules("vn-news").clean(doc).splitlines()
+        assert cleaned == [line for line in shipped if line not in boilerplate]  # only the boilerplate went
 
 
 def test_cli_learns_from_a_folder_skipping_gold_files(tmp_path: Path, corpus: Corpus, run_cli) -> None:

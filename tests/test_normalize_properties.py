@@ -51,8 +51,9 @@ def test_new_then_old_equals_old(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=80))
 def test_ascii_input_changes_only_in_whitespace(text: str) -> None:
-    # VIQR is ASCII; turn it off so plain ASCII is only subject to the spacing rules.
-    out = Normalizer(NormalizeOptions(legacy="off")).apply(text)
+    # VIQR and HTML entities ("&ap;" is ≈) are ASCII; with both off, plain ASCII is only subject to the
+    # spacing rules.
+    out = Normalizer(NormalizeOptions(legacy="off", entities=False)).apply(text)
     assert out.replace(" ", "") == text.replace(" ", "")
 
 
@@ -92,7 +93,9 @@ def test_tone_gate_finds_every_candidate(style: str, text: str) -> None:
     for hit in full.finditer(text):
         assert hit.start() in starts
     scan = Normalizer(NormalizeOptions(tone_style=style))._suspect
-    scanned = {m.start() for m in scan.finditer(text) if m.lastgroup == "tone"}
+    # A toned ì/ò after a vowel is reported as Windows-1258 evidence: that sends the text down
+    # the rare path, whose own tone scan is the full one, so the candidate is not missed.
+    scanned = {m.start() for m in scan.finditer(text) if m.lastgroup in ("tone", "cp1258")}
     assert starts <= scanned
 
 
@@ -100,10 +103,17 @@ def test_tone_gate_finds_every_candidate(style: str, text: str) -> None:
     "text",
     [
         pytest.param("( #hoà", id="bracket-joined-to-hashtag-reads-as-prose"),
-        pytest.param("Ì »", id="closed-up-space-reads-as-mojibake"),
     ],
 )
 @pytest.mark.xfail(strict=True, reason="known: the spacing fix runs last and can make work for earlier fixes")
 def test_known_unstable_inputs(text: str) -> None:
     once = OLD.apply(text)
+    assert OLD.apply(once) == once
+
+
+def test_lone_closing_quote_is_stable() -> None:
+    # Once known unstable: closing up "Ì »" made a pair the mojibake fix decodes.  A closing
+    # quote with no opening quote before it now keeps its space, so one pass is final.
+    once = OLD.apply("Ì »")
+    assert once == "Ì »"
     assert OLD.apply(once) == once

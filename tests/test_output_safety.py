@@ -109,6 +109,55 @@ def test_two_folders_with_the_same_relative_path_are_refused(run_cli, tmp_path: 
     assert not (tmp_path / "out" / "d" / "a.txt").exists()
 
 
+def test_a_page_and_a_text_file_that_land_on_one_output_are_refused(run_cli, tmp_path: Path) -> None:
+    # A page's text is written as NAME.txt: in/a.html and in/a.txt would both go to out/a.txt.
+    src = tmp_path / "in"
+    write(src / "a.txt")
+    write(src / "a.html", "<p>Trời nắng nóng suốt cả tuần qua ở nhiều tỉnh miền Trung.</p>\n")
+    out = tmp_path / "out"
+    code, _, err = run_cli("clean", src, "-o", out, "-q")
+    assert code == 2
+    msg = one_error(err)
+    assert str(src / "a.html") in msg and str(src / "a.txt") in msg and str(out / "a.txt") in msg
+    assert "NAME.txt" in msg and not (out / "a.txt").exists()
+
+
+def test_dedup_output_is_refused_where_clean_output_is(run_cli, tmp_path: Path) -> None:
+    # Two inputs onto one output, and an -o folder inside the input that holds the user's own files.
+    x, y = write(tmp_path / "x" / "a.txt"), write(tmp_path / "y" / "a.txt", "Trời nắng nóng cả tuần.\n")
+    out = tmp_path / "out"
+    code, _, err = run_cli("dedup", x, y, "-o", out, "--keep", "first", "-q")
+    assert code == 2 and f"would both be written to {out / 'a.txt'}" in one_error(err)
+    assert not out.exists()
+    src = tmp_path / "in"
+    write(src / "a.txt")
+    mine = write(src / "sub" / "a.txt", "Bài của tôi, không phải bản sạch.\n")
+    code, _, err = run_cli("dedup", src, "-o", src / "sub", "--keep", "first", "-q")
+    assert code == 2 and "lies inside the input folder" in one_error(err)
+    assert mine.read_text(encoding="utf-8") == "Bài của tôi, không phải bản sạch.\n"
+    # Its own output folder inside the input is marked, so the next run may rewrite it.
+    mine.unlink()
+    for _ in range(2):
+        code, _, err = run_cli("dedup", src, "-o", src / "sub", "--keep", "first", "-q")
+        assert code == 0, err
+    assert (src / "sub" / "a.txt").read_text(encoding="utf-8") == DIRTY
+
+
+def test_dedup_never_writes_through_a_symlink_or_its_report_over_an_input(run_cli, tmp_path: Path) -> None:
+    a = write(tmp_path / "in" / "a.txt")
+    b = write(tmp_path / "in" / "b.txt", "Bài b, của tôi.\n")
+    code, _, err = run_cli("dedup", tmp_path / "in", "--report", b, "-q")
+    assert code == 2 and "is an input file" in one_error(err)
+    assert b.read_text(encoding="utf-8") == "Bài b, của tôi.\n"
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.txt").symlink_to(b)
+    code, _, err = run_cli("dedup", tmp_path / "in", "-o", out, "--keep", "first", "-q")
+    assert code == 2 and f"the output {out / 'a.txt'} is a symbolic link" in one_error(err)
+    assert b.read_text(encoding="utf-8") == "Bài b, của tôi.\n" and a.read_text(encoding="utf-8") == DIRTY
+    assert (out / "b.txt").read_text(encoding="utf-8") == "Bài b, của tôi.\n"
+
+
 # -- 4. --report over an input ---------------------------------------------------------------------------
 
 def test_report_path_that_is_an_input_is_refused(run_cli, tmp_path: Path) -> None:
@@ -124,6 +173,14 @@ def test_report_path_that_is_an_output_is_refused(run_cli, tmp_path: Path) -> No
     code, _, err = run_cli("clean", tmp_path / "in", "-o", out, "--report", out / "a.txt", "-q")
     assert code == 2 and "is where" in one_error(err)
     assert not (out / "a.txt").exists() and p.read_text(encoding="utf-8") == DIRTY
+
+
+def test_report_path_where_a_page_text_is_written_is_refused(run_cli, tmp_path: Path) -> None:
+    write(tmp_path / "in" / "a.html", "<p>Trời nắng nóng suốt cả tuần qua ở nhiều tỉnh miền Trung.</p>\n")
+    out = tmp_path / "out"
+    code, _, err = run_cli("clean", tmp_path / "in", "-o", out, "--report", out / "a.txt", "-q")
+    assert code == 2 and "is where" in one_error(err)
+    assert not (out / "a.txt").exists()
 
 
 # -- 5. appended while being cleaned ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ import venv
 import zipfile
 from pathlib import Path
 
+import pip
 import pytest
 from conftest import REPO
 
@@ -26,11 +27,39 @@ def _env() -> dict[str, str]:
     return env
 
 
+#: pip 22.3 and later install into another interpreter (``pip --python``): the venv needs no pip of its own.
+_PIP_HAS_PYTHON_OPTION = tuple(int(x) for x in pip.__version__.split(".")[:2]) >= (22, 3)
+
+
+def _site_dirs() -> list[str]:
+    """The running environment's site-packages folders (a venv's, a conda env's or the system's)."""
+    return [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages") and Path(p).is_dir()]
+
+
 def _venv(where: Path) -> Path:
-    # System site-packages give the dependencies (regex, ftfy, ...) without a download; the package
-    # itself is installed in the venv, so the probe sees that copy, not the checkout.
-    venv.create(where, system_site_packages=True, with_pip=True)
-    return where / "bin" / "python"
+    """A venv whose dependencies (regex, ftfy, ...) come from the running environment, without a download.
+
+    Not ``system_site_packages``: inside a venv or a conda env that gives the *base* interpreter's
+    packages, which lack the dependencies. The running environment's site-packages go on a ``.pth`` file
+    instead, named to come after the venv's own entries, so the copy of vn-cleaner installed in the venv
+    is the one imported (a path in a ``.pth`` file is added as it is: the ``.pth`` files inside it, such
+    as an editable install of the checkout, are not run).
+    """
+    venv.create(where, with_pip=not _PIP_HAS_PYTHON_OPTION)
+    python = where / ("Scripts" if os.name == "nt" else "bin") / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True, env=_env()).stdout.strip()
+    (Path(purelib) / "zzz-running-env-site-packages.pth").write_text("\n".join(_site_dirs()) + "\n",
+                                                                       encoding="utf-8")
+    return python
+
+
+def _pip_install(python: Path, *args: str | Path, cwd: Path) -> None:
+    if _PIP_HAS_PYTHON_OPTION:
+        pip_cmd: list[str | Path] = [sys.executable, "-m", "pip", "--python", python]
+    else:
+        pip_cmd = [python, "-m", "pip"]
+    _run(*pip_cmd, "install", "--no-deps", "-q", *args, cwd=cwd)
 
 
 def _run(*cmd: str | Path, cwd: Path) -> str:
@@ -56,7 +85,7 @@ def test_wheel_carries_the_rules(wheel: Path) -> None:
 
 def test_wheel_install_finds_rules_from_another_folder(wheel: Path, tmp_path: Path) -> None:
     python = _venv(tmp_path / "venv")
-    _run(python, "-m", "pip", "install", "--no-deps", "-q", wheel, cwd=tmp_path)
+    _pip_install(python, wheel, cwd=tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     module, source, count, cleaned = _run(python, "-c", PROBE, cwd=elsewhere).splitlines()
@@ -64,13 +93,13 @@ def test_wheel_install_finds_rules_from_another_folder(wheel: Path, tmp_path: Pa
     assert Path(source).is_relative_to(tmp_path / "venv") and Path(source).parent.name == "_rules"
     assert int(count) > 20
     assert cleaned == "Hà Nội mưa to."
-    vnclean = tmp_path / "venv" / "bin" / "vnclean"
+    vnclean = python.parent / "vnclean"
     assert "nav-bullet" in _run(vnclean, "rules", "list", cwd=elsewhere)
 
 
 def test_editable_install_finds_rules_from_another_folder(tmp_path: Path) -> None:
     python = _venv(tmp_path / "venv")
-    _run(python, "-m", "pip", "install", "--no-deps", "-q", "-e", REPO, cwd=tmp_path)
+    _pip_install(python, "-e", REPO, cwd=tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     module, source, count, cleaned = _run(python, "-c", PROBE, cwd=elsewhere).splitlines()

@@ -115,7 +115,7 @@ def test_readme_rule_file_works_from_args(tmp_path, run_cli, monkeypatch):
 def test_readme_states_the_guard_default_and_flags():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- BEGIN precommit -->", 1)[1].split("<!-- END precommit -->", 1)[0]
-    assert f"more than {DEFAULT_MAX_REMOVED:.0%} of its characters" in section
+    assert DEFAULT_MAX_REMOVED is None and "none of its paragraphs" in section
     for word in ("--max-removed", "--force", "CRLF", "Fixing FILE", "would change: FILE"):
         assert word in section
 

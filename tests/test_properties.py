@@ -55,8 +55,6 @@ def test_positional_rules_are_stable() -> None:
     assert clean(once) == once
 
 
-@pytest.mark.xfail(strict=True, reason="Normalizer.explain runs every fix; the rare-character gates of "
-                   "apply skip the mojibake fix here, so --explain may show another text than is written")
 @pytest.mark.parametrize("text", ["Â\N{NO-BREAK SPACE}", "Ì\N{NO-BREAK SPACE}", "ÃÂ“"])
 def test_explain_itemizing_fixes_agrees_with_clean(text: str) -> None:
     assert RULES.explain(text).text == clean(text)

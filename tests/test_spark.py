@@ -79,3 +79,38 @@ def test_a_column_that_is_not_text_is_refused(spark):
         clean_column(df, "n")
     with pytest.raises(ValueError, match="no column 'text'"):
         clean_column(df, "text")
+
+
+def test_a_site_file_extending_vn_news_combines_as_the_readme_shows(spark, tmp_path, monkeypatch):
+    from cleaner.spark import clean_column
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my-site.yaml").write_text(
+        "extends: vn-news\nrules:\n  - id: my-site-promo\n    why: the app banner\n"
+        "    pattern: '^Đọc báo my-site trên điện thoại'\n", encoding="utf-8")
+    text = "icon facebook\nHà Nội mưa to suốt đêm qua.\nĐọc báo my-site trên điện thoại\n"
+    df = spark.createDataFrame([(text,)], "text string")
+    got = [r["text"] for r in clean_column(df, "text", rules=("vn-news", "my-site.yaml")).collect()]
+    assert got == ["Hà Nội mưa to suốt đêm qua.\n"]
+    assert got == [load_rules("my-site.yaml").clean(text)]
+
+
+def test_a_row_the_rules_would_empty_keeps_its_text_and_is_counted(spark, tmp_path):
+    """The guard of files protects rows: the text stays as it was, the guard column says why."""
+    from cleaner.spark import clean_column
+
+    rule_file = tmp_path / "eater.yaml"
+    rule_file.write_text("name: eater\nrules:\n  - id: eat-mua\n    why: a rule too wide\n"
+                         "    pattern: 'mưa'\n", encoding="utf-8")
+    eaten = "Hà Nội mưa to.\nTrời mưa suốt đêm.\n"  # every line has the word: the rule would empty it
+    kept = "Hà Nội mưa to.\nGiá lúa tăng mạnh trong tuần qua ở khắp các tỉnh miền Tây.\n"
+    df = spark.createDataFrame([("a", eaten), ("b", kept), ("c", None)], "name string, text string")
+    out = clean_column(df, "text", str(rule_file))
+    rows = {r["name"]: r for r in out.collect()}
+    assert rows["a"]["text"] == eaten and "empty" in rows["a"]["guard"]
+    assert rows["b"]["text"] == "Giá lúa tăng mạnh trong tuần qua ở khắp các tỉnh miền Tây.\n"
+    assert rows["b"]["guard"] is None and rows["c"]["guard"] is None
+    assert out.where(out.guard.isNotNull()).count() == 1
+    forced = {r["name"]: r for r in clean_column(df, "text", str(rule_file), force=True,
+                                                  guard_column=None).collect()}
+    assert forced["a"]["text"] == "" and "guard" not in forced["a"].asDict()

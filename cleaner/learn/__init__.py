@@ -12,7 +12,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cleaner.learn.corpus import DEFAULT_EXCLUDE, Document, iter_documents
+from cleaner.dedup import Deduplicator
+from cleaner.learn.corpus import DEFAULT_EXCLUDE, Document, SkippedRecord, iter_documents
 from cleaner.learn.counter import Counts
 from cleaner.learn.propose import Candidate, LearnOptions, Rejection, build_rules, select
 from cleaner.loader import load_rules
@@ -20,7 +21,7 @@ from cleaner.normalize import Normalizer
 from cleaner.rules import Rule, RuleSet
 
 __all__ = ["DEFAULT_EXCLUDE", "Candidate", "Document", "LearnOptions", "Learned", "Rejection",
-           "iter_documents", "learn"]
+           "SkippedRecord", "iter_documents", "learn"]
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,14 @@ class Learned:
     undercount: int
     options: LearnOptions
     base: str
+    duplicates: int = 0  # documents left out as exact or near-duplicates of an earlier one
+
 
     def summary(self) -> str:
         """One line: documents read, rules proposed, candidates rejected."""
-        return (f"{self.documents} documents, {self.lines} lines; {len(self.rules)} rules proposed from "
-                f"{len(self.accepted)} lines and shapes in at least {self.threshold} documents; "
+        dups = f" (and {self.duplicates} duplicates counted once)" if self.duplicates else ""
+        return (f"{self.documents} documents{dups}, {self.lines} lines; {len(self.rules)} rules proposed "
+                f"from {len(self.accepted)} lines and shapes in at least {self.threshold} documents; "
                 f"{len(self.rejected)} candidates rejected")
 
     def to_yaml(self) -> str:
@@ -52,6 +56,8 @@ class Learned:
             f"{self.threshold} of them",
             f"# (--min-docs {o.min_docs}, --min-share {o.min_share:g}) and removed at most "
             f"{o.max_article_hits} lines that {self.base} keeps as article text.",
+            f"# Exact and near-duplicate documents counted once: {self.duplicates} left out."
+            if o.dedup else "# Duplicate documents were counted as often as they occur (dedup off).",
             "# Review every rule before use: delete any that removes article text. Check with",
             "#   vnclean rules test THIS_FILE",
             "# and use it after the shipped set: vnclean clean --rules vn-news --rules THIS_FILE ...",
@@ -106,11 +112,21 @@ def learn(documents: Iterable[str], *, base: RuleSet | str = "vn-news",
     normalizer = Normalizer(rules.options)
     counts = Counts(max_keys=options.max_keys, samples_per_key=options.samples_per_key,
                     sample_docs=options.sample_docs, seed=options.seed)
-    for text in documents:
-        counts.add(normalizer.apply(text.removeprefix("\ufeff")))
+    # An article crawled twice (or syndicated) would otherwise look like a template shared by two pages.
+    dedup = None
+    if options.dedup:
+        dedup = Deduplicator(options.dedup_threshold, max_index=options.dedup_max_index)
+    for n, text in enumerate(documents):
+        text = normalizer.apply(text.removeprefix("\ufeff"))
+        # Past the index's room the threshold asks for 100 documents or more (see dedup_max_index): copies
+        # no longer make a template, and comparing every later document would cost more than counting it.
+        if dedup is not None and not dedup.full and dedup.check(str(n), text).duplicate:
+            continue
+        counts.add(text)
+    duplicates = dedup.duplicates if dedup is not None else 0
     if not counts.documents:
-        return Learned((), (), (), 0, 0, options.threshold(0), 0, options, rules.name)
+        return Learned((), (), (), 0, 0, options.threshold(0), 0, options, rules.name, duplicates)
     accepted, rejected, pool = select(counts, rules, options)
     built = build_rules(accepted, pool, counts.documents, options)
     return Learned(tuple(built), tuple(accepted), tuple(rejected), counts.documents, counts.lines,
-                   options.threshold(counts.documents), counts.undercount, options, rules.name)
+                   options.threshold(counts.documents), counts.undercount, options, rules.name, duplicates)

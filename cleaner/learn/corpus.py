@@ -11,10 +11,15 @@ from pathlib import Path
 
 from cleaner.errors import InputError
 from cleaner.files import iter_inputs, read_decoded
-from cleaner.jsonl import TEXT_FIELD, is_jsonl, open_lines
+from cleaner.jsonl import TEXT_FIELD, field_problem, is_jsonl, open_lines
 
 #: Files never learned from unless asked: a corpus's gold files are the answers, not more pages.
 DEFAULT_EXCLUDE = ("*.gold.txt",)
+
+
+class SkippedRecord(InputError):
+    """A JSONL record with no text to learn from (its field is missing, null or not a string): a warning,
+    as ``vnclean clean`` passes such a record through with a warning, not an error."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,8 @@ def iter_documents(paths: Iterable[str], *, glob: str = "*.txt", exclude: Iterab
                    text_field: str = TEXT_FIELD, encoding: str = "utf-8") -> Iterator[Document | InputError]:
     """Stream documents from files, folders (files matching ``glob``) and JSONL files, in a stable order.
 
-    A file or JSONL line that cannot be read is yielded as an ``InputError`` naming it, and the walk goes on.
+    A file or JSONL line that cannot be read is yielded as an ``InputError`` naming it, and the walk goes on;
+    a record without text is a ``SkippedRecord`` (a warning, not an error).
     """
     excluded = tuple(exclude)
     for item in iter_inputs(list(paths), glob):
@@ -70,9 +76,13 @@ def _jsonl(path: Path, field: str) -> Iterator[Document | InputError]:
                 except RecursionError:
                     yield InputError(f"{path}:{n}: JSON nested too deep to read; the line is skipped")
                     continue
-                text = obj.get(field) if isinstance(obj, dict) else None
+                if not isinstance(obj, dict):
+                    yield InputError(f"{path}:{n}: not a JSON object; each line must be one JSON object")
+                    continue
+                text = obj.get(field)
                 if not isinstance(text, str):
-                    yield InputError(f"{path}:{n}: no text field '{field}'; name the field with --text-field")
+                    yield SkippedRecord(f"{path}:{n}: {field_problem(obj, field)}; the record is skipped "
+                                        "(choose the field with --text-field)", path=str(path), line=n)
                     continue
                 yield Document(f"{path}:{n}", text)
     except (OSError, EOFError, zlib.error) as exc:

@@ -14,19 +14,23 @@ from cleaner.learn.keys import count_keys, key_hash
 from cleaner.text import to_lines
 
 # Fields of a key's record (a small list: lists are cheaper than objects for a million keys).
-DOCS, FROM_START, FROM_END, DOCSET, SAMPLES, VARIANT = range(6)
+DOCS, FROM_START, FROM_END, DOCSET, SAMPLES, VARIANT, MIN_START, MIN_END = range(8)
 #: ``VARIANT`` once a shape has been seen on two different lines (before that: the first line's key hash).
 MANY = -1
 
 
 @dataclass
 class Counts:
-    """What was counted. ``stats``: key hash -> ``[docs, from_start, from_end, docset, samples, variant]``.
+    """What was counted. ``stats``: key hash -> ``[docs, from_start, from_end, docset, samples, variant,
+    min_start, min_end]``.
 
     ``from_start``/``from_end``: the largest position (0 = first/last non-blank line) at which
     the key was seen, over every occurrence; a key whose ``max_from_start`` is small only ever occurs
     near the start. ``variant``: for a shape, whether it was seen on more than one distinct line (``MANY``),
-    known even before samples are kept. ``undercount``: how many documents a key may have lost to pruning.
+    known even before samples are kept. ``min_start``/``min_end``: the smallest such positions, so
+    ``from_start - min_start`` is how far apart the key's occurrences are, counted from the start (a
+    template line keeps its place; a title quoted in another page's related box does not).
+    ``undercount``: how many documents a key may have lost to pruning.
     """
 
     max_keys: int = 500_000
@@ -71,7 +75,7 @@ class Counts:
             rec = stats.get(k)
             if rec is None:
                 # Most keys occur once in a corpus; they get no sample text until a second document has them.
-                stats[k] = [1, last, n - 1 - first, token, None, variant]
+                stats[k] = [1, last, n - 1 - first, token, None, variant, first, n - 1 - last]
                 continue
             if variant is not None and rec[VARIANT] != variant:
                 rec[VARIANT] = MANY
@@ -80,6 +84,10 @@ class Counts:
                 rec[FROM_START] = last
             if n - 1 - first > rec[FROM_END]:
                 rec[FROM_END] = n - 1 - first
+            if first < rec[MIN_START]:
+                rec[MIN_START] = first
+            if n - 1 - last < rec[MIN_END]:
+                rec[MIN_END] = n - 1 - last
             rec[DOCSET] ^= token
             self._sample_line(rec, line)
         if len(stats) > self.max_keys:

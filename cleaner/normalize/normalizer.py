@@ -10,7 +10,8 @@ from collections.abc import Callable
 from cleaner.report import Change
 
 from .ascii import fold_ascii
-from .legacy import LEGACY_RARE, LegacyFix
+from .entities import ENTITY_START, fix_entities
+from .legacy import CP1258_TONE_AFTER_VOWEL, LEGACY_RARE, LegacyFix
 from .lookalike import LOOKALIKE_TRIGGER, fix_lookalikes
 from .mojibake import MOJIBAKE_RARE, MOJIBAKE_TRIGGER, fix_mojibake
 from .options import NormalizeOptions
@@ -32,7 +33,14 @@ _RARE_CHARS = (
     + LEGACY_RARE
     + MOJIBAKE_RARE
 )
-_RARE = re.compile(f"[{_RARE_CHARS}]")
+# Two kinds of evidence are not one character: an ampersand that starts an HTML entity, and a
+# Windows-1258 tone byte after a vowel (``HôÌ``: ì, ò, Ì, Ò are also toned vowels of their own).
+# One class first, so the engine skips ahead in C; each match is the one character that opens
+# a gate.
+_RARE = re.compile(
+    f"[{_RARE_CHARS}&ÌìÒò](?:(?<=[{_RARE_CHARS}])|(?<=&)(?={ENTITY_START[1:]})"
+    f"|(?<=[ÌìÒò])(?<={CP1258_TONE_AFTER_VOWEL}))"
+)
 # Rare characters that open no gate but the mojibake fix's, which does nothing unless the text
 # also holds its signature (a lead byte then a continuation byte).  "Ã" is also the capital
 # a with a tilde of all-caps Vietnamese (ĐÃ, NGÃ), so most texts holding one need no repair.
@@ -49,8 +57,10 @@ def _suspect_scan(style: str, *, rare: bool = True) -> re.Pattern[str]:
     It joins the rare-character check, the tone gate and the spacing check (two spaces in a
     row are found apart, by a literal search), and says by an empty named group which one hit.
     Each check is a character class followed by a test made only where the class matched, so
-    the engine skips ahead in C.  The tone tests come first: a toned vowel is by far the most
-    frequent stop, and there they fail after looking at the next letter and the one before.
+    the engine skips ahead in C.  The tone tests come first: a toned vowel (one that can start a
+    misplaced tone, see ``tones.TONED``) is by far the most frequent stop, and there they fail
+    after looking at the next letter and the one before; only a toned ì ò Ì Ò is first checked
+    for the Windows-1258 tone byte it may be (``HôÌ``), with a one-character test.
     With ``rare=False`` (text whose rare characters were already handled) only tones and
     spacing are looked for.
     """
@@ -59,16 +69,16 @@ def _suspect_scan(style: str, *, rare: bool = True) -> re.Pattern[str]:
             f"[{TONED[1:-1]}{SPACING_STARTS}]"
             f"(?:{gate_continuation(style)}(?P<tone>)|(?<=[{SPACING_STARTS}])(?:{SPACING_CHECK})(?P<spacing>))"
         )
-    rare_or_spacing = f"{_RARE_CHARS}{SPACING_STARTS}"
+    rare_or_spacing = f"{_RARE_CHARS}{SPACING_STARTS}&"
     # "»" is a mojibake byte and also a closing quote: after a word and a space it is a spacing
     # error, which the clean path fixes, not evidence that the rare fixes must run.  The
     # characters that only the mojibake fix looks at are told apart ("weak"): the scan goes on
     # past them, since the text may still need no rare fix at all.
     return re.compile(
         f"[{TONED[1:-1]}{rare_or_spacing}]"
-        f"(?:{gate_continuation(style)}(?P<tone>)"
+        f"(?:(?<=[ÌìÒò])(?<={CP1258_TONE_AFTER_VOWEL})(?P<cp1258>)|{gate_continuation(style)}(?P<tone>)"
         f"|(?<=[{rare_or_spacing}])"
-        f"(?:(?<=[{_RARE_CHARS}])(?<![{_WEAK_CHARS}])(?P<rare>)"
+        f"(?:(?:(?<=[{_RARE_CHARS}])(?<![{_WEAK_CHARS}])|(?<=&)(?={ENTITY_START[1:]}))(?P<rare>)"
         f"|(?<=[{_WEAK_CHARS}])(?<!\\S »)(?P<weak>)"
         f"|(?:{SPACING_CHECK})(?P<spacing>)))"
     )
@@ -90,13 +100,14 @@ class Normalizer:
         # (name, fix, gate): a gated fix runs only when the text holds a character of its gate
         # class (found by the one rare-character scan); None means it always runs.  NFC itself
         # runs before the steps, so the unicode step only repairs leftover combining marks.
-        steps: list[tuple[str, Fix, re.Pattern[str] | None]] = [
-            ("unicode", fix_unicode, COMBINING_TRIGGER)
-        ]
+        steps: list[tuple[str, Fix, re.Pattern[str] | None]] = []
+        if opts.entities:
+            steps.append(("entities", fix_entities, _class("&")))  # first: they can hide any character
+        steps.append(("unicode", fix_unicode, COMBINING_TRIGGER))
         if opts.mojibake:
             steps.append(("mojibake", fix_mojibake, _class(MOJIBAKE_RARE)))  # bytes before characters
         if opts.legacy != "off":
-            steps.append(("legacy", legacy, _class(LEGACY_RARE)))
+            steps.append(("legacy", legacy, _class(LEGACY_RARE + "ÌìÒò")))
         if opts.invisible:
             steps.append(("invisible", fix_invisible, INVISIBLE_TRIGGER))  # after TCVN3: its ư is U+00AD
         if opts.lookalikes:
@@ -106,8 +117,7 @@ class Normalizer:
             steps.append(("spaces", fix_spaces, None))
         if opts.ascii:
             steps.append(("ascii", fold_ascii, None))
-        self._steps = steps  # all of them, for explain()
-        self._rare_steps = [(fix, gate) for _name, fix, gate in steps if gate is not None]
+        self._rare_steps = [(name, fix, gate) for name, fix, gate in steps if gate is not None]
         self._tones = tones
         self._mojibake = opts.mojibake
         self._invisible = opts.invisible
@@ -122,24 +132,42 @@ class Normalizer:
 
     def apply(self, text: str) -> str:
         """Return the normalized text; line breaks stay where they were (``\\r\\n`` → ``\\n``)."""
+        return self._run(text, None)
+
+    def explain(self, text: str) -> tuple[str, list[Change]]:
+        """Return the normalized text and one ``Change`` per fixed span, in pipeline order.
+
+        It takes the same decisions as ``apply`` (the same gates, the same passes), so the text
+        it returns is the text ``apply`` returns.
+        """
+        changes: list[Change] = []
+        return self._run(text, changes), changes
+
+    def _run(self, text: str, record: list[Change] | None) -> str:
         if "\r" in text:
             text = _LINE_ENDS.sub("\n", text)
-        text, rare = self._apply_once(text)
+        text, rare = self._apply_once(text, record)
         # A later fix can uncover work for an earlier one (dropping a zero-width space joins a
         # letter to its tone mark, or closes up a mojibake sequence): repeat until a pass
         # changes nothing, so normalizing twice gives what normalizing once gave.  Only text
         # that held rare characters can need this.
         for _ in range(_MAX_PASSES if rare else 0):
-            again, _ = self._apply_once(text)
+            more: list[Change] | None = None if record is None else []
+            again, _ = self._apply_once(text, more)
             if again == text:
                 break
+            if record is not None and more is not None:
+                record.extend(more)
             text = again
         return text
 
-    def _apply_once(self, text: str) -> tuple[str, bool]:
+    def _apply_once(self, text: str, record: list[Change] | None = None) -> tuple[str, bool]:
         """One pass; says whether the rare-character path changed the text (only then can a
-        second pass find more to do)."""
-        text = unicodedata.normalize("NFC", text)  # so the scan below sees composed text
+        second pass find more to do).  With ``record``, each fix's changes are added to it."""
+        composed = unicodedata.normalize("NFC", text)  # so the scan below sees composed text
+        if record is not None:
+            return self._record_once(text, composed, record)
+        text = composed
         if self._invisible and (_NBSP in text or _ZWSP in text):
             done = self._apply_invisible(text)
             if done is not None:
@@ -149,7 +177,7 @@ class Normalizer:
         weak = False
         for hit in self._suspect.finditer(text):
             kind = hit.lastgroup
-            if kind == "rare":
+            if kind == "rare" or kind == "cp1258":
                 return self._apply_rare(text)
             if kind == "spacing":
                 spacing = True
@@ -169,6 +197,20 @@ class Normalizer:
             return fixed, fixed != text
         # Clean path: no rare character, so only tones, spacing and folding can apply.
         return self._finish(text, tone_at, spacing), False
+
+    def _record_once(self, text: str, composed: str, record: list[Change]) -> tuple[str, bool]:
+        """One pass of ``explain``: the route ``_apply_once`` takes, decided the same way, with
+        each fix recorded.  Its shortcuts give what the full rare path gives
+        (tests/test_normalize_fast_paths.py), so the rare path stands in for all of them."""
+        if composed != text:
+            record.extend(_line_changes("normalize.unicode", text, composed))
+        kinds = {hit.lastgroup for hit in self._suspect.finditer(composed)}
+        if kinds & {"rare", "cp1258"} or (
+            "weak" in kinds and self._mojibake and MOJIBAKE_TRIGGER.search(composed)
+        ):
+            return self._apply_rare(composed, record)
+        fixed, _ = self._apply_rare(composed, record, rare=False)
+        return fixed, "weak" in kinds and fixed != composed
 
     def _apply_invisible(self, original: str) -> tuple[str, bool] | None:
         """The rare path for a text whose only rare characters are no-break and zero-width
@@ -192,7 +234,7 @@ class Normalizer:
         spacing = False
         for hit in self._suspect.finditer(text):
             kind = hit.lastgroup
-            if kind == "rare" or kind == "weak":
+            if kind in ("rare", "weak", "cp1258"):
                 return None  # another rare character: the other fixes must see the original
             if kind == "spacing":
                 spacing = True
@@ -205,12 +247,22 @@ class Normalizer:
         settled = fixed == text and not tone_at and not spacing and unicodedata.is_normalized("NFC", fixed)
         return fixed, not settled
 
-    def _apply_rare(self, original: str) -> tuple[str, bool]:
-        found = "".join(set(_RARE.findall(original)))
+    def _apply_rare(
+        self, original: str, record: list[Change] | None = None, *, rare: bool = True
+    ) -> tuple[str, bool]:
+        """The rare fixes whose gates the text's rare characters open (none with ``rare=False``),
+        then the last steps; says whether another pass is needed."""
+        found = "".join(set(_RARE.findall(original))) if rare else ""
         text = original
-        for fix, gate in self._rare_steps:
+        for name, fix, gate in self._rare_steps:
             if gate.search(found):
-                text = fix(text)
+                fixed = fix(text)
+                if fixed != text:
+                    if record is not None:
+                        record.extend(_line_changes(f"normalize.{name}", text, fixed))
+                    if name == "entities":  # a decoded entity can be any character
+                        found = "".join(set(_RARE.findall(fixed)))
+                    text = fixed
         tone_at: list[int] = []
         spacing = False
         for hit in self._tone_or_spacing.finditer(text):
@@ -218,7 +270,7 @@ class Normalizer:
                 spacing = True
             else:
                 tone_at.append(hit.start())
-        fixed = self._finish(text, tone_at, spacing)
+        fixed = self._finish(text, tone_at, spacing, record)
         # Another pass would run the clean path on ``fixed``; when the last steps found nothing
         # and no rare character is left, that pass would change nothing, so it is not needed.
         settled = (
@@ -230,31 +282,30 @@ class Normalizer:
         )
         return fixed, fixed != original and not settled
 
-    def _finish(self, text: str, tone_at: list[int], spacing: bool) -> str:
+    def _finish(
+        self, text: str, tone_at: list[int], spacing: bool, record: list[Change] | None = None
+    ) -> str:
         """The last steps (tone, spaces, ascii), given where the scan found tone candidates and
         whether it found a spacing error; two spaces in a row are looked for here."""
+        if record is None:  # apply(): no closures, no comparisons
+            if tone_at:
+                text = self._tones.fix_at(text, tone_at)
+            if self.options.spaces and (spacing or ("  " in text and DOUBLE_SPACE.search(text))):
+                text = fix_spaces(text)
+            return fold_ascii(text) if self.options.ascii else text
+        steps: list[tuple[str, Fix]] = []
         if tone_at:
-            text = self._tones.fix_at(text, tone_at)
+            steps.append(("tone", lambda t: self._tones.fix_at(t, tone_at)))
         if self.options.spaces and (spacing or ("  " in text and DOUBLE_SPACE.search(text))):
-            text = fix_spaces(text)
+            steps.append(("spaces", fix_spaces))
         if self.options.ascii:
-            text = fold_ascii(text)
+            steps.append(("ascii", fold_ascii))
+        for name, fix in steps:
+            fixed = fix(text)
+            if record is not None and fixed != text:
+                record.extend(_line_changes(f"normalize.{name}", text, fixed))
+            text = fixed
         return text
-
-    def explain(self, text: str) -> tuple[str, list[Change]]:
-        """Return the normalized text and one ``Change`` per fixed span, in pipeline order."""
-        text = _LINE_ENDS.sub("\n", text)
-        changes: list[Change] = []
-        for _ in range(1 + _MAX_PASSES):  # repeated as in ``apply``, until a pass changes nothing
-            before = text
-            for name, fix, _gate in self._steps:
-                fixed = fix(text)
-                if fixed != text:
-                    changes.extend(_line_changes(f"normalize.{name}", text, fixed))
-                    text = fixed
-            if text == before:
-                break
-        return text, changes
 
 
 def _class(chars: str) -> re.Pattern[str]:

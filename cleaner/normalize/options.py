@@ -21,22 +21,32 @@ class NormalizeOptions:
       writes hòa, khỏe, thủy, Ủy (the style of most Vietnamese news); ``"new"`` writes hoà,
       khoẻ, thuỷ, Uỷ; ``"keep"`` leaves either as written. In every style a tone typed on a
       vowel that cannot carry it is moved (``tòan`` → ``toàn``, ``qúa`` → ``quá``).
+    - ``entities = True``: decode HTML entities left in the text (``Hà&nbsp;Nội``,
+      ``&quot;không&quot;``, ``&#8203;``), except inside code spans and in markup written out
+      as an example (``&lt;div&gt;``); turn it off for text that is about HTML.
     - ``mojibake = True``: repair UTF-8 text that was decoded as Windows-1252 or Latin-1, once
-      or twice (``Viá»‡t`` → ``Việt``), with ftfy; curly quotes are kept.
+      or twice (``Viá»‡t`` → ``Việt``), with ftfy; curly quotes are kept. Sequences that lost
+      one of the bytes Windows-1252 leaves undefined get it back when the word decides which.
     - ``legacy = "auto"``: text typed in a pre-Unicode Vietnamese font encoding. ``"auto"``
-      converts a paragraph only when a confidence test finds VNI-Windows, TCVN3 (ABC), VISCII
-      or VIQR in it; ``"vni"``, ``"tcvn3"``, ``"viscii"`` or ``"viqr"`` convert every
-      paragraph that holds that encoding's characters; ``"off"`` never converts.
+      converts a paragraph only when a confidence test finds VNI-Windows, TCVN3 (ABC), VISCII,
+      Windows-1258 read as Windows-1252, or VIQR in it; ``"vni"``, ``"tcvn3"``, ``"viscii"``
+      or ``"viqr"`` convert every paragraph that holds that encoding's characters; ``"off"``
+      never converts.
     - ``lookalikes = True``: Icelandic ``Ð``/``ð`` starting a Vietnamese word become
-      ``Đ``/``đ``; Cyrillic or Greek letters mixed into a Latin word become the Latin letters
-      they imitate. Words wholly in another script stay.
+      ``Đ``/``đ``; words written with letters of other scripts drawn like Latin ones (Cyrillic,
+      Greek, IPA, small capitals, Armenian, Tifinagh, mathematical) or with a decorating mark
+      under every letter become Latin, a whole word at a time, when they spell a Vietnamese
+      syllable (or an English word inside a mixed word) on a Vietnamese line. Russian and
+      Greek text and lone Greek letters in formulas stay.
     - ``invisible = True``: no-break and other fixed-width spaces become a plain space;
       zero-width space, zero-width (non-)joiner, word joiner, byte-order mark, soft hyphen and
       bidirectional marks are removed (a joiner inside an emoji sequence stays).
     - ``spaces = True``: runs of spaces between words become one; no space before
       ``, . ; : ! ?`` or before a closing bracket or quote, and none after an opening bracket
       or quote. An ellipsis, ``.NET``, ``10:30``, ``2,5`` and URLs are kept; spaces at the
-      start and end of a line are left to the rule engine, which strips them.
+      start and end of a line are left to the rule engine, which strips them. Lines of code or
+      markup keep their spacing, and so does a quote alone between spaces when nothing shows
+      which side it belongs to.
     - ``ascii = False``: fold the result to ASCII (``Đảm bảo`` → ``Dam bao``) for search keys
       and slugs; never part of default cleaning.
 
@@ -51,6 +61,7 @@ class NormalizeOptions:
     invisible: bool = True
     spaces: bool = True
     ascii: bool = False
+    entities: bool = True
 
     def __post_init__(self) -> None:
         _check_choice("tone_style", self.tone_style, TONE_STYLES)

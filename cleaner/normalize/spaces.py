@@ -65,11 +65,54 @@ def _needs_fix(text: str) -> bool:
     return bool(("  " in text and DOUBLE_SPACE.search(text)) or _MARK_OR_OPENING.search(text))
 
 
+# A line of code or markup keeps its spacing: braces, comparison and logic operators, a
+# statement ending in ";", a tag.  Prose has none of these ("C++", "GMT+7" and "5 < 7" pass).
+_CODE = re.compile(r"[{}]|[=!<>]=|=>|&&|\|\||\w\(.*\)\s*;|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+# "giác ,sập": a comma or semicolon typed before the space instead of after it.
+_MARK_BEFORE_WORD = re.compile(r"(?<=[^\W\d_]) ([,;])(?=[^\W\d_])")
+_QUOTE_PAIRS = {"“": "”", "‘": "’", "«": "»"}
+_CLOSING_QUOTES = {close: mark for mark, close in _QUOTE_PAIRS.items()}
+_MOJIBAKE_LEADS = frozenset("ÂÃÄÅÆÌÍáâ")
+
+
+def _closing(match: re.Match[str]) -> str:
+    """The space before a closing bracket or quote goes, unless the quote has no opening quote
+    of its kind before it (``Trang chủ » Tin tức``: which side it belongs to cannot be told), or
+    closing up would put ” or » right after a letter that leads a UTF-8 sequence in mojibake
+    (``Ì »`` would become ``Ì»``, which the mojibake fix then decodes on a second pass)."""
+    line, at = match.string, match.end()
+    mark = _CLOSING_QUOTES.get(line[at])
+    if mark is not None:
+        before = line[: match.start()]
+        if before.count(mark) <= before.count(line[at]) or before[-1:] in _MOJIBAKE_LEADS:
+            return match.group()
+    return ""
+
+
+def _opening(match: re.Match[str]) -> str:
+    """An opening quote followed by a space loses the space, unless the quote stands alone
+    between spaces and is not known to open anything: a quote of its kind is still open before
+    it (``“tự vệ “ ở``: a closing quote typed with the wrong key), or no closing quote follows."""
+    mark = match.group(1)
+    close = _QUOTE_PAIRS.get(mark)
+    if close is not None:
+        line = match.string
+        before, after = line[: match.start()], line[match.end() :]
+        if (before == "" or before.endswith(" ")) and (
+            before.count(mark) > before.count(close) or close not in after
+        ):
+            return match.group()
+    return mark
+
+
 def _fix_line(line: str) -> str:
+    if _CODE.search(line):
+        return line
     line = _RUN.sub(" ", line)
+    line = _MARK_BEFORE_WORD.sub(r"\1 ", line)
     line = _SPACE_BEFORE_MARK.sub("", line)
-    line = _SPACE_AFTER_OPENING.sub(r"\1", line)
-    return _SPACE_BEFORE_CLOSING.sub("", line)
+    line = _SPACE_AFTER_OPENING.sub(_opening, line)
+    return _SPACE_BEFORE_CLOSING.sub(_closing, line)
 
 
 def fix_spaces(text: str) -> str:

@@ -172,3 +172,30 @@ def place_tone(word: str, style: str) -> str:
 def is_syllable(word: str) -> bool:
     """True when ``word`` is spelled like a Vietnamese syllable (any case)."""
     return parse(word) is not None
+
+
+# Codas after which Vietnamese allows only the sắc and nặng tones ("checked" syllables: học,
+# việc, tốt, đẹp; never "hờc" or "tỏt"), and the tone indexes of those two tones.
+_CHECKED_CODAS = frozenset(("c", "ch", "p", "t"))
+_CHECKED_TONES = (2, 5)
+# Rhymes the syllable pattern allows but Vietnamese spelling never writes.
+_NO_RHYMES = frozenset(("ơng", "ơnh", "ơc", "ơch", "ônh", "ôch", "âch", "ănh", "ăch"))
+
+
+def is_plausible(word: str) -> bool:
+    """Stricter than ``is_syllable``: also the tone a checked syllable can carry and the rhymes
+    the spelling never writes, and one case for the whole word (``Người``, ``NGƯỜI``, not
+    ``NgƯời``). Used where several readings of damaged text compete.
+
+    >>> is_plausible("học"), is_plausible("hờc"), is_plausible("trọng"), is_plausible("trờng")
+    (True, False, True, False)
+    """
+    syl = parse(word)
+    if syl is None:
+        return False
+    if syl.coda in _CHECKED_CODAS and syl.tone not in _CHECKED_TONES:
+        return False
+    if syl.nucleus + syl.coda in _NO_RHYMES:
+        return False
+    rest = word[1:]
+    return word.islower() or word.isupper() or (word[0].isupper() and (not rest or rest.islower()))

@@ -99,3 +99,22 @@ def _single_byte_table(decode: dict[int, str]) -> dict[str, str]:
 VNI = _vni_table()
 TCVN3 = _single_byte_table({0xA1 + i: ch for i, ch in enumerate(_TCVN3_FROM_A1) if ch != "\0"})
 VISCII = _single_byte_table({**{0x80 + i: ch for i, ch in enumerate(_VISCII_HIGH)}, **_VISCII_LOW})
+
+# ---------------------------------------------------------------------------------------------
+# Windows-1258 (Microsoft's Vietnamese code page, as Python's cp1258 codec defines it): a byte
+# whose Windows-1252 character differs maps to its Windows-1258 one; the five tone marks are
+# combining characters, composed by NFC after decoding.
+def _cp1258_table() -> dict[str, str]:
+    table = {}
+    for b in range(0x80, 0x100):
+        raw = bytes([b])
+        try:
+            shown, meant = raw.decode("cp1252"), raw.decode("cp1258")
+        except UnicodeDecodeError:
+            continue
+        if shown != meant:
+            table[shown] = meant
+    return table
+
+
+CP1258 = _cp1258_table()
