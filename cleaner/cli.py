@@ -16,31 +16,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cleaner import __version__
-from cleaner.batch import (
-    DEFAULT_MAX_REMOVED,
-    Job,
-    Outcome,
-    fired_rules,
-    guard,
-    mark_output_dir,
-    output_name,
-    output_problems,
-    run,
-)
+from cleaner.batch import DEFAULT_MAX_REMOVED, Job, Outcome, mark_output_dir, output_problems
 from cleaner.errors import CleanerError, InputError
-from cleaner.files import (
-    LINE_ENDING_MODES,
-    Input,
-    check_encoding,
-    decode_counted,
-    iter_inputs,
-    remove_stale,
-    remove_stale_temps,
-    same_but_line_ends,
-)
+from cleaner.files import LINE_ENDING_MODES, Input, check_encoding, iter_inputs, remove_stale_temps
 from cleaner.loader import load_rules
-from cleaner.report import Change, Report
+from cleaner.report import Change, Report, Status
 from cleaner.rules import DEFAULT_TIMEOUT, RuleSet
+from cleaner.runner import UsageError, check_out_dir, execute, prepare, report_path_problem
 
 EPILOG = """\
 exit codes:
@@ -303,109 +285,50 @@ def _print_explain(name: str, changes: Sequence[Change], args: argparse.Namespac
         print(c.describe(), file=stream)
 
 
-def cmd_clean(args: argparse.Namespace) -> int:
+def _job(args: argparse.Namespace) -> Job:
+    """The run ``vnclean clean`` is asked for, as the library takes it (``cleaner.runner``)."""
     args.explain = args.explain or args.explain_rules
     encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
     check_encoding(encoding)  # rot13, base64, zlib...: refused before anything is read
-    rules = _load(args)
-    if args.check or args.diff:
-        if args.output or args.in_place:
-            _err("--check and --diff write nothing; drop -o/--in-place, or run them separately")
-            return 2
-    stdin = "-" in args.paths
-    if stdin and args.in_place:
-        _err("--in-place needs files; '-' (stdin) is cleaned to stdout")
-        return 2
-    if stdin and len(args.paths) > 1:
-        _err("'-' (stdin) cannot be combined with other paths")
-        return 2
-    writes = not (args.check or args.diff)
-    to_stdout = writes and not args.output and not args.in_place
-    if to_stdout and args.explain:
-        to_stdout = False  # --explain alone prints the changes, not the texts
-    report = Report(change_means_failure=args.check or args.in_place)
-    if stdin:
-        if args.format == "jsonl":
-            return _clean_jsonl_stdin(rules, args, report)
-        if args.format == "html":
-            return _clean_stdin(rules, args, report, html=True)
-        return _clean_stdin(rules, args, report)
-
+    write = not (args.check or args.diff)
     out_dir = Path(args.output) if args.output else None
-    if out_dir is not None:
-        problem = _check_out_dir(out_dir, args.paths)
-        if problem:
-            _err(problem)
-            return 2
-    inputs: list[tuple[Path, Path]] = []
-    stale: list[Path] = []
-    # The -o folder may lie inside an input folder: the walk does not enter it, so a second run does
-    # not clean its own output again (out/out/...).
-    for item in iter_inputs(args.paths, args.glob, exclude=[out_dir] if out_dir is not None else [],
-                            stale=stale):
-        if isinstance(item, InputError):
-            _err(str(item))
-            report.failed += 1
-            continue
-        inputs.append((item.path, item.relative))
-    if out_dir is not None:
-        inputs = [(p, rel) for p, rel in inputs if not _is_below(p, out_dir)]
-        problem = output_problems(out_dir, args.paths, inputs, args.glob, args.format)
-        if problem:
-            _err(problem)
-            return 2
-    if args.in_place:
-        from cleaner.batch import reads_html
+    # --explain alone prints the changes, not the texts
+    to_stdout = write and out_dir is None and not args.in_place and not args.explain
+    return Job(out_dir=out_dir, in_place=args.in_place, write=write, diff=args.diff, explain=args.explain,
+               to_stdout=to_stdout, encoding=encoding, errors=args.errors, max_removed=args.max_removed,
+               force=args.force, line_endings=args.line_endings, explain_fixes=not args.explain_rules,
+               format=args.format, paths=tuple(args.paths), glob=args.glob, check=args.check, jobs=args.jobs,
+               text_field=args.text_field, html_field=args.html_field, drop_bad_records=args.drop_bad_records,
+               report=args.report)
 
-        pages = [p for p, _ in inputs if reads_html(Job(format=args.format), p)]
-        if pages:
-            _err(f"{pages[0]}: --in-place would replace an HTML page with its text; use -o DIR to write "
-                 "NAME.txt there instead (or --glob '*.txt' to leave pages out)")
-            return 2
-    problem = _check_report_path(args, inputs, out_dir, args.format)
-    if problem:
-        _err(problem)
-        return 2
-    removed: list[Path] = []
-    if writes and out_dir is not None:
-        mark_output_dir(out_dir, args.paths)
-        removed = remove_stale_temps(out_dir) if out_dir.is_dir() else []
-    elif writes and args.in_place:
-        removed = remove_stale(stale)  # -o writes nothing into the input folders: their files stay
-    _say_removed(removed)
-    if to_stdout and len(inputs) > 1:
-        _err("several inputs and no output option: give -o DIR, --in-place, --check or --diff")
-        return 2
-    jsonl_inputs = [(p, rel) for p, rel in inputs if _is_jsonl_input(p, args.format)]
-    if jsonl_inputs and args.diff:
-        _err("--diff is not available for JSONL; use --explain to see each record's changes")
-        return 2
-    inputs = [(p, rel) for p, rel in inputs if not _is_jsonl_input(p, args.format)]
-    entries: list[dict[str, Any]] = []
 
-    job = Job(out_dir=out_dir, in_place=args.in_place, write=writes,
-              diff=args.diff, explain=args.explain, to_stdout=to_stdout, encoding=encoding,
-              errors=args.errors,
-              max_removed=args.max_removed, force=args.force, line_endings=args.line_endings,
-              explain_fixes=not args.explain_rules, format=args.format)
-    bar = _progress(len(inputs), args.quiet)
+def cmd_clean(args: argparse.Namespace) -> int:
+    job = _job(args)
+    rules = _load(args)
+    try:
+        plan = prepare(job)
+    except UsageError as exc:
+        _err(str(exc))
+        return 2
+    _say_removed(plan.removed_temps)
+    report = Report(change_means_failure=job.check or job.in_place, listing=job.report is not None)
+    printer = _Printer(args)
+    bar = _progress(len(plan.files), args.quiet)
     start = time.perf_counter()
-    for o in run(rules, job, inputs, jobs=args.jobs):
-        _report_outcome(o, args, report)
-        if args.report:
-            entries.append({"path": o.path, "format": "text", "status": o.status, "removed": o.removed,
-                            "message": o.message})
-        if bar is not None:
+    if job.to_stdout:
+        sys.stdout.flush()  # JSONL records go to the binary stream below it
+    for o in execute(rules, plan, stdin=sys.stdin.buffer if plan.stdin else None,
+                     stdout=sys.stdout.buffer if job.to_stdout else None):
+        printer.show(o)
+        report.record(o)
+        if bar is not None and o.format in ("text", "html"):
             bar.update(1)
     if bar is not None:
         bar.close()
-    for p, rel in jsonl_inputs:
-        dest = out_dir / rel if out_dir is not None else p if args.in_place and writes else None
-        _clean_jsonl_path(rules, args, report, p, dest, to_stdout, entries)
     report.seconds = time.perf_counter() - start
     if not args.quiet:
         print(f"vnclean: {report.summary()}", file=sys.stderr)
-    return _finish_report(args, report, entries)
+    return _write_report(args, report)
 
 
 def _say_removed(removed: list[Path]) -> None:
@@ -414,291 +337,106 @@ def _say_removed(removed: list[Path]) -> None:
               file=sys.stderr)
 
 
-def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> None:
-    report.read += 1
-    report.bytes_in += o.bytes_in
-    report.add_removed(o.removed)
-    if o.replaced:
-        report.replaced += o.replaced
-        print(f"vnclean: warning: {o.path}: {o.replaced} undecodable byte sequence"
-              f"{'s' if o.replaced != 1 else ''} replaced with U+FFFD (--errors replace)", file=sys.stderr)
-    if o.status == "failed":
-        report.failed += 1
-        _err(o.message)
-        return
-    if o.status == "skipped":
-        report.skipped += 1
-        print(f"vnclean: warning: {o.message}", file=sys.stderr)
-        return
-    if o.status == "guarded":
-        report.guarded += 1
-        _err(o.message)
-        return
-    if o.note:
-        print(f"vnclean: note: {o.note}", file=sys.stderr)
-    if o.status == "changed":
-        report.changed += 1
-        if o.message:  # the guard would hold this file back were it written
-            print(f"vnclean: warning: {o.message}", file=sys.stderr)
-        if args.in_place:
-            print(f"Fixing {o.path}")
-        elif args.check:
-            print(f"would change: {o.path}")
-    if args.explain and o.changes:
-        _print_explain(o.path, o.changes, args, sys.stdout)
-    if o.diff:
-        sys.stdout.write(o.diff)
-    if o.text is not None:
-        sys.stdout.write(o.text)
-
-
-def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report, html: bool = False) -> int:
-    try:
-        data = sys.stdin.buffer.read()
-    except OSError as exc:  # stdin redirected from a folder, a device that fails
-        _err(f"<stdin>: cannot read: {exc.strerror or exc}; redirect a text file into it")
-        return 2
-    encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
-    facts = None
-    try:
-        if html:
-            from cleaner.html import read_html
-
-            page = read_html(data, "<stdin>", encoding=encoding, errors=args.errors)
-            text, report.replaced, facts = page.text, page.replaced, page.facts
-        else:
-            text, report.replaced = decode_counted(data, "<stdin>", encoding, args.errors)
-    except InputError as exc:
-        _err(str(exc))
-        return 2
-    start = time.perf_counter()
-    try:
-        result = rules.run_lines(text, facts) if html else rules.explain(text)
-    except CleanerError as exc:
-        _err(f"<stdin>: {exc}")
-        return 2
-    report.read = 1
-    report.bytes_in = len(data)
-    # As for files: with --line-endings keep, line ends and a missing final newline are no change.
-    keep = args.line_endings == "keep"
-    changed = result.text != text and not (keep and same_but_line_ends(text, result.text))
-    report.changed = int(changed)
-    for c in result.dropped():
-        report.add_removed({c.rule: 1})
-    if args.explain:
-        _print_explain("<stdin>", result.changes, args, sys.stdout)
-    if args.diff and changed:
-        from cleaner.files import unified_diff
-
-        sys.stdout.write(unified_diff(text, result.text, "<stdin>"))
-    if args.check and changed:
-        print("would change: <stdin>")
-    # A page's chrome is most of its text: for HTML the guard only holds back an empty result.
-    reason = None if args.force else guard(text, result.text, None if html else args.max_removed)
-    fired = ", ".join(fired_rules(result.changes)) or "none"
-    if args.explain or args.diff or args.check:
-        if reason:  # nothing is written; say what a write would do, as for files
-            print(f"vnclean: warning: <stdin>: would not be written: {reason}; rules that fired: {fired}",
-                  file=sys.stderr)
-    elif reason:
-        _err(f"<stdin>: not written: {reason}; rules that fired: {fired}; check them with --explain, "
-             "or --force to write anyway")
-        report.guarded, report.changed = 1, 0
-    else:
-        sys.stdout.write(result.text)
-    report.seconds = time.perf_counter() - start
-    if not args.quiet:
-        print(f"vnclean: {report.summary()}", file=sys.stderr)
-    return report.return_code
-
-
-def _is_jsonl_input(path: Path, fmt: str) -> bool:
-    from cleaner.jsonl import is_jsonl
-
-    return fmt == "jsonl" or (fmt == "auto" and is_jsonl(path))
-
-
 #: Problem records printed per JSONL input; the rest are counted (and listed in --report).
 JSONL_WARNINGS = 20
-#: Problem records listed per JSONL input in --report, so the report stays small on a broken corpus.
-REPORT_MAX_PROBLEMS = 1000
 
 
-def _clean_jsonl_path(rules: RuleSet, args: argparse.Namespace, report: Report, path: Path,
-                      dest: Path | None, to_stdout: bool, entries: list[dict[str, Any]]) -> None:
-    import zlib
+class _Printer:
+    """How ``vnclean clean`` tells each outcome: errors and warnings on stderr, texts, diffs and
+    ``--explain`` on stdout."""
 
-    from cleaner.batch import in_place_problem
-    from cleaner.files import FileChangedError
-    from cleaner.jsonl import clean_jsonl_file
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.problems = 0  # of the JSONL input being read
+        self.guarded = 0
 
-    problem = in_place_problem(path, os.stat(path)) if dest == path and not args.force else None
-    if dest is not None and dest != path and dest.is_symlink():
-        problem = f"the output {dest} is a symbolic link; remove it, or choose another -o folder"
-    if problem:
-        report.read += 1
-        report.failed += 1
-        _err(f"{path}: not written: {problem}")
-        return
-    records = clean_jsonl_file(path, rules, dest=dest, text_field=args.text_field, html_field=args.html_field,
-                               drop_bad_records=args.drop_bad_records,
-                               explain=args.explain or bool(args.report), jobs=args.jobs,
-                               max_removed=args.max_removed, force=args.force)
-    try:
-        _run_jsonl(records, str(path), args, report, to_stdout, entries)
-    except FileChangedError as exc:
-        report.read += 1
-        report.failed += 1
-        _err(f"{path}: not written: {exc.strerror}")
-    except (OSError, EOFError, zlib.error) as exc:
-        # A truncated .gz or a disk error: the output (if any) is left as it was.
-        report.read += 1
-        report.failed += 1
-        _err(f"{path}: cannot read or write: {exc}; check the file (gzip -t for .gz) and the output folder")
-        if args.report:
-            entries.append({"path": str(path), "format": "jsonl", "status": "failed", "message": str(exc)})
+    def show(self, o: Outcome) -> None:
+        if o.line:
+            self._record(o)
+        elif o.format == "jsonl":
+            self._jsonl(o)
+            self.problems = self.guarded = 0
+        else:
+            self._input(o)
 
+    def _input(self, o: Outcome) -> None:
+        args = self.args
+        if o.replaced:
+            plural = "s" if o.replaced != 1 else ""
+            print(f"vnclean: warning: {o.path}: {o.replaced} undecodable byte sequence{plural} replaced with "
+                  "U+FFFD (--errors replace)", file=sys.stderr)
+        if o.status in (Status.FAILED, Status.GUARDED):
+            _err(o.message)
+            return
+        if o.status == Status.SKIPPED:
+            print(f"vnclean: warning: {o.message}", file=sys.stderr)
+            return
+        if o.note:
+            print(f"vnclean: note: {o.note}", file=sys.stderr)
+        if o.message:  # the guard would hold this input back were it written
+            print(f"vnclean: warning: {o.message}", file=sys.stderr)
+        if o.status == Status.CHANGED:
+            if args.in_place:
+                print(f"Fixing {o.path}")
+            elif args.check:
+                print(f"would change: {o.path}")
+        if args.explain and o.changes:
+            _print_explain(o.path, o.changes, args, sys.stdout)
+        if o.diff:
+            sys.stdout.write(o.diff)
+        if o.text is not None:
+            sys.stdout.write(o.text)
 
-def _clean_jsonl_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> int:
-    from cleaner.jsonl import clean_jsonl
+    def _record(self, o: Outcome) -> None:
+        if o.status == Status.GUARDED:  # written unchanged, reported as the guard reports a file
+            self.guarded += 1
+            if self.guarded <= JSONL_WARNINGS:
+                _err(f"{o.path}:{o.line}: {o.message}")
+        elif o.status in (Status.BAD, Status.INVALID, Status.FAILED):
+            self.problems += 1
+            if self.problems <= JSONL_WARNINGS:
+                kind = "error" if o.status == Status.FAILED else "warning"
+                print(f"vnclean: {kind}: {o.path}:{o.line}: {o.message}", file=sys.stderr)
+        if self.args.explain and o.changes:
+            _print_explain(f"{o.path}:{o.line}", o.changes, self.args, sys.stdout)
 
-    if args.diff:
-        _err("--diff is not available for JSONL; use --explain to see each record's changes")
-        return 2
-    to_stdout = not (args.check or args.explain)
-    entries: list[dict[str, Any]] = []
-    start = time.perf_counter()
-    records = clean_jsonl(sys.stdin.buffer, rules, text_field=args.text_field, html_field=args.html_field,
-                          drop_bad_records=args.drop_bad_records, explain=args.explain or bool(args.report),
-                          jobs=args.jobs, max_removed=args.max_removed, force=args.force)
-    _run_jsonl(records, "<stdin>", args, report, to_stdout, entries)
-    report.seconds = time.perf_counter() - start
-    if not args.quiet:
-        print(f"vnclean: {report.summary()}", file=sys.stderr)
-    return _finish_report(args, report, entries)
-
-
-def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report, to_stdout: bool,
-               entries: list[dict[str, Any]]) -> None:
-    """Write, explain and count one JSONL input's records as they stream by."""
-    from cleaner.jsonl import STATUSES, encode_line
-
-    counts = dict.fromkeys(STATUSES, 0)
-    removed: dict[str, int] = {}
-    problems: list[dict[str, Any]] = []
-    out = sys.stdout.buffer if to_stdout else None
-    if out is not None:
-        sys.stdout.flush()
-    for rec in records:
-        counts[rec.status] += 1
-        report.bytes_in += rec.size
-        if rec.changes:
-            per_rule = rec.removed()
-            report.add_removed(per_rule)
-            for rule, n in per_rule.items():
-                removed[rule] = removed.get(rule, 0) + n
-        if rec.problem:
-            n_problems = counts["bad"] + counts["invalid"] + counts["failed"]
-            if n_problems <= JSONL_WARNINGS:
-                kind = "error" if rec.status == "failed" else "warning"
-                print(f"vnclean: {kind}: {name}:{rec.line}: {rec.message}", file=sys.stderr)
-            if len(problems) < REPORT_MAX_PROBLEMS:
-                problems.append({"line": rec.line, "status": rec.status, "message": rec.message})
-        elif rec.status == "guarded":  # written unchanged, reported as the guard reports a file
-            if counts["guarded"] <= JSONL_WARNINGS:
-                print(f"vnclean: error: {name}:{rec.line}: {rec.message}", file=sys.stderr)
-            if len(problems) < REPORT_MAX_PROBLEMS:
-                problems.append({"line": rec.line, "status": rec.status, "message": rec.message})
-        if args.explain and rec.changes:
-            _print_explain(f"{name}:{rec.line}", rec.changes, args, sys.stdout)
-        if out is not None and rec.output is not None:
-            out.write(encode_line(rec))
-    if out is not None:
-        out.flush()
-    n_problems = counts["bad"] + counts["invalid"] + counts["failed"]
-    if n_problems > JSONL_WARNINGS:
-        print(f"vnclean: warning: {name}: {n_problems - JSONL_WARNINGS} more records could not be cleaned "
-              "(--report FILE.json lists them)", file=sys.stderr)
-    if counts["guarded"] > JSONL_WARNINGS:
-        print(f"vnclean: error: {name}: {counts['guarded'] - JSONL_WARNINGS} more records held back by the "
-              "guard (--report FILE.json lists them)", file=sys.stderr)
-    records_read = sum(counts.values()) - counts["blank"]
-    report.guarded += counts["guarded"]
-    report.read += 1
-    report.failed += counts["failed"] > 0
-    if counts["changed"]:
-        report.changed += 1
-        if args.check:
-            print(f"would change: {name} ({counts['changed']} of {records_read} records)")
-    if not args.quiet:
-        fate = "dropped" if args.drop_bad_records else "passed through"
-        n_held = counts["guarded"]
-        held = f", {n_held} held back by the guard (written unchanged)" if n_held else ""
-        print(f"vnclean: {name}: {records_read} records, {counts['changed']} changed{held}, {n_problems} "
-              f"could not be cleaned ({fate})", file=sys.stderr)
-    if args.report:
-        entries.append({"path": name, "format": "jsonl", "status": "failed" if counts["failed"] else
-                        "changed" if counts["changed"] else "unchanged", "records": counts,
-                        "removed": removed, "problems": problems,
-                        "problems_not_listed": max(0, n_problems + counts["guarded"] - len(problems))})
+    def _jsonl(self, o: Outcome) -> None:
+        args = self.args
+        if o.records is None:  # the input could not be read or written
+            _err(o.message)
+            return
+        counts = o.records
+        n_problems = counts["bad"] + counts["invalid"] + counts["failed"]
+        if n_problems > JSONL_WARNINGS:
+            print(f"vnclean: warning: {o.path}: {n_problems - JSONL_WARNINGS} more records could not be "
+                  "cleaned (--report FILE.json lists them)", file=sys.stderr)
+        if counts["guarded"] > JSONL_WARNINGS:
+            _err(f"{o.path}: {counts['guarded'] - JSONL_WARNINGS} more records held back by the guard "
+                 "(--report FILE.json lists them)")
+        records_read = sum(counts.values()) - counts["blank"]
+        if counts["changed"] and args.check:
+            print(f"would change: {o.path} ({counts['changed']} of {records_read} records)")
+        if not args.quiet:
+            fate = "dropped" if args.drop_bad_records else "passed through"
+            n_held = counts["guarded"]
+            held = f", {n_held} held back by the guard (written unchanged)" if n_held else ""
+            print(f"vnclean: {o.path}: {records_read} records, {counts['changed']} changed{held}, "
+                  f"{n_problems} could not be cleaned ({fate})", file=sys.stderr)
 
 
-def _finish_report(args: argparse.Namespace, report: Report, entries: list[dict[str, Any]]) -> int:
+def _write_report(args: argparse.Namespace, report: Report) -> int:
     """Write ``--report FILE.json`` (when asked) and return the exit code."""
     if args.report:
         import json
 
         from cleaner.files import write_atomic
 
-        data = {"summary": {"files": report.read, "changed": report.changed, "failed": report.failed,
-                            "skipped": report.skipped, "guarded": report.guarded, "bytes_in": report.bytes_in,
-                            "seconds": round(report.seconds, 3), "removed": report.removed,
-                            "return_code": report.return_code},
-                "files": entries}
         try:
-            write_atomic(args.report, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+            write_atomic(args.report, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
         except OSError as exc:
             _err(f"--report {args.report}: cannot write: {exc.strerror or exc}; choose a writable path")
             return 2
     return report.return_code
-
-
-def _check_report_path(args: argparse.Namespace, inputs: list[tuple[Path, Path]],
-                       out_dir: Path | None, fmt: str = "auto") -> str | None:
-    """``--report`` must not be one of the inputs, or one of the outputs: it would be written over.
-    ``fmt`` (``--format``) says which inputs are pages, written as ``NAME.txt``."""
-    if not args.report:
-        return None
-    report = os.path.realpath(args.report)
-    job = Job(format=fmt)
-    for p, rel in inputs:
-        if os.path.realpath(p) == report:
-            return f"--report {args.report}: is an input file, it would be written over; choose another path"
-        if out_dir is not None and os.path.realpath(out_dir / output_name(job, p, rel)) == report:
-            return f"--report {args.report}: is where {p} is written; choose a path outside the -o folder"
-    return None
-
-
-def _is_below(path: Path, folder: Path) -> bool:
-    # realpath, not Path.resolve: it does not raise on a symlink loop
-    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
-
-
-def _check_out_dir(out_dir: Path, raw_paths: list[str]) -> str | None:
-    """-o must be a folder, and not one of the inputs (its files would be written over)."""
-    if out_dir.exists() and not out_dir.is_dir():
-        what = "an input file" if any(_same(out_dir, p) for p in raw_paths) else "a file"
-        return f"-o {out_dir}: is {what}; -o takes a folder to write cleaned copies into (for one file, " \
-               "redirect stdout; to rewrite inputs, use --in-place)"
-    for p in raw_paths:
-        if _same(out_dir, p):
-            return f"-o {out_dir}: is an input folder, its files would be written over; choose another " \
-                   "folder, or --in-place to rewrite the inputs"
-    return None
-
-
-def _same(a: Path | str, b: Path | str) -> bool:
-    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def _progress(total: int, quiet: bool) -> Any:
@@ -854,7 +592,7 @@ def _dedup_output_problem(out: Path | None, args: argparse.Namespace) -> str | N
         if isinstance(item, Input) and not any(fnmatch.fnmatch(item.path.name, x) for x in args.exclude):
             inputs.append((item.path, item.relative))
     problem = output_problems(out, args.paths, inputs, args.glob, "text") if out is not None else None
-    return problem or _check_report_path(args, inputs, out, "text")
+    return problem or report_path_problem(Job(format="text", out_dir=out, report=args.report), inputs)
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
@@ -869,7 +607,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         _err("--keep needs -o DIR: the folder the kept documents are written to")
         return 2
     if out is not None:
-        problem = _check_out_dir(out, args.paths)
+        problem = check_out_dir(out, args.paths)
         if problem:
             _err(problem)
             return 2

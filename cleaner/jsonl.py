@@ -11,18 +11,17 @@ import gzip
 import json
 import os
 import re
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
 
-from cleaner.batch import exit_if_orphaned, ignore_interrupts, worker_count
 from cleaner.files import atomic_output as _atomic_output
 from cleaner.guard import DEFAULT_MAX_REMOVED, held_back
-from cleaner.report import Change
+from cleaner.loader import as_rules
+from cleaner.pool import ordered_map
+from cleaner.report import Change, removed_by_rule
 from cleaner.rules import RuleSet
 
 #: Default name of the field that holds a record's text.
@@ -31,8 +30,6 @@ TEXT_FIELD = "text"
 #: enough that pickling and scheduling cost little per record, small enough to keep memory flat.
 CHUNK_RECORDS = 256
 CHUNK_BYTES = 1 << 20
-#: Chunks waiting or running per worker: enough to keep every worker busy while the parent writes.
-IN_FLIGHT_PER_WORKER = 3
 #: gzip output level: 6 is zlib's default trade-off; 9 costs several times the CPU for ~1% smaller files.
 GZIP_LEVEL = 6
 #: Statuses of a record; the last three are problems reported with the record's line number, and so is
@@ -66,11 +63,7 @@ class Record:
 
     def removed(self) -> dict[str, int]:
         """Lines removed per rule id (known only when the record was explained)."""
-        counts: dict[str, int] = {}
-        for c in self.changes:
-            if c.action == "drop":
-                counts[c.rule] = counts.get(c.rule, 0) + 1
-        return counts
+        return removed_by_rule(self.changes)
 
 
 @dataclass(frozen=True)
@@ -267,68 +260,29 @@ def clean_jsonl(lines: Iterable[str | bytes], rules: RuleSet | str = "vn-news", 
     >>> [r.output for r in recs]
     ['{"id": 1, "text": "Sáng nay, trời mưa.\\\\n"}', '{"id": 2}']
     """
-    rule_set = _as_rules(rules)
     settings = _Settings(text_field, drop_bad_records, explain, html_field, max_removed, force)
-    jobs = worker_count(jobs)
-    if jobs <= 1:
-        for n, raw in enumerate(lines, start=1):
-            yield _clean_one(rule_set, raw, n, settings)
-        return
-    init = (rule_set, settings)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init) as pool:
-        try:
-            pending: deque[Future[list[Record]]] = deque()
-            for chunk in _chunks(lines):
-                pending.append(pool.submit(_clean_chunk, chunk))
-                if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)  # interrupted: no new chunk is started
-            raise
+    numbered = enumerate(lines, start=1)
+    return ordered_map(_clean_item, (as_rules(rules), settings), numbered, jobs, chunks=_chunks)
 
 
-def _as_rules(rules: RuleSet | str) -> RuleSet:
-    if isinstance(rules, RuleSet):
-        return rules
-    from cleaner.loader import load_rules
-
-    return load_rules(rules)
-
-
-def _chunks(lines: Iterable[str | bytes]) -> Iterator[tuple[int, list[str | bytes]]]:
-    """(first line number, lines) chunks closed by record count or size."""
-    chunk: list[str | bytes] = []
-    first, size = 1, 0
-    for n, raw in enumerate(lines, start=1):
-        if not chunk:
-            first = n
-        chunk.append(raw)
+def _chunks(lines: Iterable[tuple[int, str | bytes]]) -> Iterator[list[tuple[int, str | bytes]]]:
+    """Numbered lines in chunks closed by record count or size."""
+    chunk: list[tuple[int, str | bytes]] = []
+    size = 0
+    for n, raw in lines:
+        chunk.append((n, raw))
         size += len(raw)
         if len(chunk) >= CHUNK_RECORDS or size >= CHUNK_BYTES:
-            yield first, chunk
+            yield chunk
             chunk, size = [], 0
     if chunk:
-        yield first, chunk
+        yield chunk
 
 
-_WORKER: tuple[RuleSet, _Settings] | None = None
-
-
-def _init_worker(rules: RuleSet, settings: _Settings) -> None:
-    """Runs once in each worker process: the rule set is unpickled and compiled there once."""
-    global _WORKER
-    ignore_interrupts()
-    _WORKER = (rules, settings)
-
-
-def _clean_chunk(chunk: tuple[int, list[str | bytes]]) -> list[Record]:
-    assert _WORKER is not None
-    rules, settings = _WORKER
-    exit_if_orphaned()
-    first, lines = chunk
-    return [_clean_one(rules, raw, first + k, settings) for k, raw in enumerate(lines)]
+def _clean_item(state: tuple[RuleSet, _Settings], item: tuple[int, str | bytes]) -> Record:
+    rules, settings = state
+    line, raw = item
+    return _clean_one(rules, raw, line, settings)
 
 
 # -- files ---------------------------------------------------------------------------------------------------

@@ -564,3 +564,17 @@ def load_rules(*names_or_paths: str | os.PathLike[str], skip: tuple[str, ...] | 
             raise RuleError(f"normalize option: {exc}") from None
     rs = RuleSet(acc.rules, normalize=options, name="+".join(acc.names), timeout=timeout)
     return rs.without(*skip) if skip else rs
+
+
+def as_rules(rules: RuleSet | str | os.PathLike[str] | tuple[str, ...] | list[str]) -> RuleSet:
+    """A ``RuleSet`` as given, or loaded from shipped set names and rule file paths (several combine in
+    order): how the library's entry points (``clean_jsonl``, ``clean_column``) accept either.
+
+    >>> as_rules(("vn-news",)).rules == as_rules("vn-news").rules
+    True
+    """
+    if isinstance(rules, RuleSet):
+        return rules
+    if isinstance(rules, (str, os.PathLike)):
+        return load_rules(rules)
+    return load_rules(*rules)
