@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from cleaner.errors import CleanerError
 from cleaner.loader import load_rules, resolve, shipped_names
-from cleaner.normalize import NormalizeOptions
+from cleaner.normalization import NormalizeOptions
 from cleaner.report import Result
 from cleaner.rules import Rule, RuleSet
 from cleaner.text import to_lines, to_output

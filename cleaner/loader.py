@@ -15,7 +15,7 @@ import yaml
 from cleaner.errors import InputError, RuleError
 from cleaner.files import read_bytes
 from cleaner.markup import MARKUP_KEYS, parse_conditions
-from cleaner.normalize import NormalizeOptions
+from cleaner.normalization import NormalizeOptions
 from cleaner.patterns import size_problem
 from cleaner.rules import ACTIONS, DEFAULT_TIMEOUT, MATCH_MODES, Examples, Rule, RuleSet
 from cleaner.structure import SHAPES, ZONES

@@ -90,7 +90,7 @@ _UNSEEN = ("Cf", "Zs")
 
 def _skeleton(text: str) -> str:
     """What a reader sees: NFC, look-alike letters as the Latin ones, invisibles gone, spaces plain."""
-    from cleaner.normalize.lookalike import latin_reading  # the readings the look-alike fix uses
+    from cleaner.normalization.lookalike import latin_reading  # the readings the look-alike fix uses
 
     out = []
     for ch in unicodedata.normalize("NFC", text):

@@ -17,7 +17,7 @@ import regex
 
 from cleaner.errors import RuleError, RuleTimeout
 from cleaner.markup import LineFacts, MarkupConditions, filter_lines
-from cleaner.normalize import NormalizeOptions, Normalizer
+from cleaner.normalization import NormalizeOptions, Normalizer
 from cleaner.patterns import anchored_at_start, may_backtrack
 from cleaner.prefilter import prefilter_for
 from cleaner.report import Change, Result

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cleaner.normalize import NormalizeOptions, Normalizer, fold_ascii
-from cleaner.normalize.tones import candidate_gate, candidate_pattern
+from cleaner.normalization import NormalizeOptions, Normalizer, fold_ascii
+from cleaner.normalization.tones import candidate_gate, candidate_pattern
 
 OLD = Normalizer()
 NEW = Normalizer(NormalizeOptions(tone_style="new"))
