@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from cleaner.errors import InputError
+from cleaner.text import unify_line_ends
 
 #: How many leading bytes are checked for NUL bytes to tell a binary file from text.
 BINARY_SNIFF = 8192
@@ -534,8 +535,7 @@ def same_but_line_ends(original: str, cleaned: str) -> bool:
     >>> same_but_line_ends("Hà Nội\n\nmưa to.\n", "Hà Nội\nmưa to.\n")
     False
     """
-    if "\r" in original:
-        original = original.replace("\r\n", "\n").replace("\r", "\n")
+    original = unify_line_ends(original)
     return cleaned in (original, original + "\n")
 
 

@@ -23,6 +23,7 @@ from cleaner.loader import as_rules
 from cleaner.pool import ordered_map
 from cleaner.report import Change, removed_by_rule
 from cleaner.rules import RuleSet
+from cleaner.text import strip_bom
 
 #: Default name of the field that holds a record's text.
 TEXT_FIELD = "text"
@@ -98,8 +99,8 @@ def _clean_one(rules: RuleSet, raw: str | bytes, line: int, s: _Settings) -> Rec
     else:
         size = len(raw.encode("utf-8", "surrogatepass"))
         text_line = raw.rstrip("\r\n")
-    if line == 1 and text_line.startswith("\ufeff"):
-        text_line = text_line[1:]
+    if line == 1:
+        text_line = strip_bom(text_line)
     if not text_line.strip():
         return Record(line, "blank", text_line, size=size)
     try:

@@ -22,7 +22,7 @@ from cleaner.patterns import anchored_at_start, may_backtrack
 from cleaner.prefilter import prefilter_for
 from cleaner.report import Change, Result
 from cleaner.structure import Shape, find_layout, in_zone, run_lengths, shape_of
-from cleaner.text import fold_key, strip_marks, to_lines, to_output, word_count
+from cleaner.text import fold_key, strip_bom, strip_marks, to_lines, to_output, word_count
 
 #: What a rule can do with the lines it matches.
 ACTIONS = ("drop", "strip", "replace", "block", "repeat", "echo")
@@ -745,8 +745,7 @@ class RuleSet:
         if not isinstance(text, str):
             raise TypeError(f"cleaning takes a str, not {type(text).__name__}; decode bytes first "
                             "(cleaner.files.decode)")
-        if text.startswith("\ufeff"):
-            text = text[1:]
+        text = strip_bom(text)
         lines = to_lines(text)
         norm_changes: list[Change] = []
         indents: list[str] | None = None

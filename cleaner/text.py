@@ -64,11 +64,35 @@ def word_count(line: str) -> int:
     return len(line.split())
 
 
-def to_lines(text: str) -> list[str]:
-    """Split on any line ending (``\\r\\n``, ``\\r``, ``\\n``); no empty string after a final newline."""
+#: The byte order mark as a character. Bytes are decoded by ``cleaner.files.decode``, which reads a BOM and
+#: drops it; text that reaches the library as ``str`` (or a JSONL line) can still start with one.
+BOM = "\ufeff"
+
+
+def strip_bom(text: str) -> str:
+    r"""``text`` without a byte order mark at its start: the one place text loses it.
+
+    >>> strip_bom("\ufeffHà Nội"), strip_bom("Hà Nội\ufeff")
+    ('Hà Nội', 'Hà Nội\ufeff')
+    """
+    return text[1:] if text.startswith(BOM) else text
+
+
+def unify_line_ends(text: str) -> str:
+    r"""Every line ending (``\r\n``, ``\r``) as ``\n``: the one place text loses its line-ending style
+    (``cleaner.files.restyle`` puts a file's style back when it is written).
+
+    >>> unify_line_ends("a\r\nb\rc\n")
+    'a\nb\nc\n'
+    """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    return text
+
+
+def to_lines(text: str) -> list[str]:
+    """Split on any line ending (``\\r\\n``, ``\\r``, ``\\n``); no empty string after a final newline."""
+    lines = unify_line_ends(text).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return lines
