@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from cleaner import load_rules  # noqa: E402
 from cleaner.learn import LearnOptions, iter_documents, learn  # noqa: E402
-from cleaner.normalize import Normalizer  # noqa: E402
+from cleaner.normalization import Normalizer  # noqa: E402
 from cleaner.rules import RuleSet  # noqa: E402
 
 SHARED_DEV = REPO.parent / "shared" / "corpus" / "dev"

@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cleaner.normalize import Normalizer  # noqa: E402
-from cleaner.normalize.mojibake import MOJIBAKE_TRIGGER  # noqa: E402
-from cleaner.normalize.normalizer import _RARE  # noqa: E402
+from cleaner.normalization import Normalizer  # noqa: E402
+from cleaner.normalization.mojibake import MOJIBAKE_TRIGGER  # noqa: E402
+from cleaner.normalization.normalizer import _RARE  # noqa: E402
 
 _SPACES = "\N{NO-BREAK SPACE}\N{ZERO WIDTH SPACE}"
 _WEAK = "Ã»€‚‰"

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from cleaner import load_rules  # noqa: E402
 from cleaner.document import Document  # noqa: E402
-from cleaner.normalize import Normalizer  # noqa: E402
+from cleaner.normalization import Normalizer  # noqa: E402
 from cleaner.text import to_lines, to_output  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "corpus"

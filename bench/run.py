@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cleaner import load_rules  # noqa: E402
-from cleaner.normalize import Normalizer  # noqa: E402
+from cleaner.normalization import Normalizer  # noqa: E402
 from cleaner.rules import RuleSet  # noqa: E402
 
 SEEDS = ROOT / "seeds"

@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 from cleaner.errors import CleanerError, InputError, RuleError
 from cleaner.loader import load_rules
-from cleaner.normalize import NormalizeOptions, Normalizer, fold_ascii, normalize
+from cleaner.normalization import NormalizeOptions, Normalizer, fold_ascii, normalize
 from cleaner.report import Change, Result
 from cleaner.rules import Rule, RuleSet
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -15,12 +16,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cleaner import __version__
-from cleaner.batch import DEFAULT_MAX_REMOVED, Job, Outcome, fired_rules, guard, run
+from cleaner.batch import DEFAULT_MAX_REMOVED, Job, Outcome, mark_output_dir, output_problems
 from cleaner.errors import CleanerError, InputError
-from cleaner.files import LINE_ENDING_MODES, decode_counted, iter_inputs, same_but_line_ends
+from cleaner.files import LINE_ENDING_MODES, Input, check_encoding, iter_inputs, remove_stale_temps
 from cleaner.loader import load_rules
-from cleaner.report import Change, Report
+from cleaner.report import Change, Report, Status
 from cleaner.rules import DEFAULT_TIMEOUT, RuleSet
+from cleaner.runner import UsageError, check_out_dir, execute, prepare, report_path_problem
 
 EPILOG = """\
 exit codes:
@@ -283,344 +285,158 @@ def _print_explain(name: str, changes: Sequence[Change], args: argparse.Namespac
         print(c.describe(), file=stream)
 
 
-def cmd_clean(args: argparse.Namespace) -> int:
+def _job(args: argparse.Namespace) -> Job:
+    """The run ``vnclean clean`` is asked for, as the library takes it (``cleaner.runner``)."""
     args.explain = args.explain or args.explain_rules
-    rules = _load(args)
     encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
-    if args.check or args.diff:
-        if args.output or args.in_place:
-            _err("--check and --diff write nothing; drop -o/--in-place, or run them separately")
-            return 2
-    stdin = "-" in args.paths
-    if stdin and args.in_place:
-        _err("--in-place needs files; '-' (stdin) is cleaned to stdout")
-        return 2
-    if stdin and len(args.paths) > 1:
-        _err("'-' (stdin) cannot be combined with other paths")
-        return 2
-    writes = not (args.check or args.diff)
-    to_stdout = writes and not args.output and not args.in_place
-    if to_stdout and args.explain:
-        to_stdout = False  # --explain alone prints the changes, not the texts
-    report = Report(change_means_failure=args.check or args.in_place)
-    if stdin:
-        if args.format == "jsonl":
-            return _clean_jsonl_stdin(rules, args, report)
-        if args.format == "html":
-            return _clean_stdin(rules, args, report, html=True)
-        return _clean_stdin(rules, args, report)
-
+    check_encoding(encoding)  # rot13, base64, zlib...: refused before anything is read
+    write = not (args.check or args.diff)
     out_dir = Path(args.output) if args.output else None
-    if out_dir is not None:
-        problem = _check_out_dir(out_dir, args.paths)
-        if problem:
-            _err(problem)
-            return 2
-    inputs: list[tuple[Path, Path]] = []
-    # The -o folder may lie inside an input folder: the walk does not enter it, so a second run does
-    # not clean its own output again (out/out/...).
-    for item in iter_inputs(args.paths, args.glob, exclude=[out_dir] if out_dir is not None else []):
-        if isinstance(item, InputError):
-            _err(str(item))
-            report.failed += 1
-            continue
-        inputs.append((item.path, item.relative))
-    if out_dir is not None:
-        inputs = [(p, rel) for p, rel in inputs if not _is_below(p, out_dir)]
-    if args.in_place:
-        from cleaner.batch import reads_html
+    # --explain alone prints the changes, not the texts
+    to_stdout = write and out_dir is None and not args.in_place and not args.explain
+    return Job(out_dir=out_dir, in_place=args.in_place, write=write, diff=args.diff, explain=args.explain,
+               to_stdout=to_stdout, encoding=encoding, errors=args.errors, max_removed=args.max_removed,
+               force=args.force, line_endings=args.line_endings, explain_fixes=not args.explain_rules,
+               format=args.format, paths=tuple(args.paths), glob=args.glob, check=args.check, jobs=args.jobs,
+               text_field=args.text_field, html_field=args.html_field, drop_bad_records=args.drop_bad_records,
+               report=args.report)
 
-        pages = [p for p, _ in inputs if reads_html(Job(format=args.format), p)]
-        if pages:
-            _err(f"{pages[0]}: --in-place would replace an HTML page with its text; use -o DIR to write "
-                 "NAME.txt there instead (or --glob '*.txt' to leave pages out)")
-            return 2
-    if to_stdout and len(inputs) > 1:
-        _err("several inputs and no output option: give -o DIR, --in-place, --check or --diff")
-        return 2
-    jsonl_inputs = [(p, rel) for p, rel in inputs if _is_jsonl_input(p, args.format)]
-    if jsonl_inputs and args.diff:
-        _err("--diff is not available for JSONL; use --explain to see each record's changes")
-        return 2
-    inputs = [(p, rel) for p, rel in inputs if not _is_jsonl_input(p, args.format)]
-    entries: list[dict[str, Any]] = []
 
-    job = Job(out_dir=out_dir, in_place=args.in_place, write=writes,
-              diff=args.diff, explain=args.explain, to_stdout=to_stdout, encoding=encoding,
-              errors=args.errors,
-              max_removed=args.max_removed, force=args.force, line_endings=args.line_endings,
-              explain_fixes=not args.explain_rules, format=args.format)
-    bar = _progress(len(inputs), args.quiet)
+def cmd_clean(args: argparse.Namespace) -> int:
+    job = _job(args)
+    rules = _load(args)
+    try:
+        plan = prepare(job)
+    except UsageError as exc:
+        _err(str(exc))
+        return 2
+    _say_removed(plan.removed_temps)
+    report = Report(change_means_failure=job.check or job.in_place, listing=job.report is not None)
+    printer = _Printer(args)
+    bar = _progress(len(plan.files), args.quiet)
     start = time.perf_counter()
-    for o in run(rules, job, inputs, jobs=args.jobs):
-        _report_outcome(o, args, report)
-        if args.report:
-            entries.append({"path": o.path, "format": "text", "status": o.status, "removed": o.removed,
-                            "message": o.message})
-        if bar is not None:
+    if job.to_stdout:
+        sys.stdout.flush()  # JSONL records go to the binary stream below it
+    for o in execute(rules, plan, stdin=sys.stdin.buffer if plan.stdin else None,
+                     stdout=sys.stdout.buffer if job.to_stdout else None):
+        printer.show(o)
+        report.record(o)
+        if bar is not None and o.format in ("text", "html"):
             bar.update(1)
     if bar is not None:
         bar.close()
-    for p, rel in jsonl_inputs:
-        dest = out_dir / rel if out_dir is not None else p if args.in_place and writes else None
-        _clean_jsonl_path(rules, args, report, p, dest, to_stdout, entries)
     report.seconds = time.perf_counter() - start
     if not args.quiet:
         print(f"vnclean: {report.summary()}", file=sys.stderr)
-    return _finish_report(args, report, entries)
+    return _write_report(args, report)
 
 
-def _report_outcome(o: Outcome, args: argparse.Namespace, report: Report) -> None:
-    report.read += 1
-    report.bytes_in += o.bytes_in
-    report.add_removed(o.removed)
-    if o.replaced:
-        report.replaced += o.replaced
-        print(f"vnclean: warning: {o.path}: {o.replaced} undecodable byte sequence"
-              f"{'s' if o.replaced != 1 else ''} replaced with U+FFFD (--errors replace)", file=sys.stderr)
-    if o.status == "failed":
-        report.failed += 1
-        _err(o.message)
-        return
-    if o.status == "skipped":
-        report.skipped += 1
-        print(f"vnclean: warning: {o.message}", file=sys.stderr)
-        return
-    if o.status == "guarded":
-        report.guarded += 1
-        _err(o.message)
-        return
-    if o.note:
-        print(f"vnclean: note: {o.note}", file=sys.stderr)
-    if o.status == "changed":
-        report.changed += 1
-        if o.message:  # the guard would hold this file back were it written
-            print(f"vnclean: warning: {o.message}", file=sys.stderr)
-        if args.in_place:
-            print(f"Fixing {o.path}")
-        elif args.check:
-            print(f"would change: {o.path}")
-    if args.explain and o.changes:
-        _print_explain(o.path, o.changes, args, sys.stdout)
-    if o.diff:
-        sys.stdout.write(o.diff)
-    if o.text is not None:
-        sys.stdout.write(o.text)
-
-
-def _clean_stdin(rules: RuleSet, args: argparse.Namespace, report: Report, html: bool = False) -> int:
-    data = sys.stdin.buffer.read()
-    encoding = "utf-8" if args.encoding.lower() in LEGACY_NAMES else args.encoding
-    facts = None
-    try:
-        if html:
-            from cleaner.html import read_html
-
-            page = read_html(data, "<stdin>", encoding=encoding, errors=args.errors)
-            text, report.replaced, facts = page.text, page.replaced, page.facts
-        else:
-            text, report.replaced = decode_counted(data, "<stdin>", encoding, args.errors)
-    except InputError as exc:
-        _err(str(exc))
-        return 2
-    start = time.perf_counter()
-    try:
-        result = rules.run_lines(text, facts) if html else rules.explain(text)
-    except CleanerError as exc:
-        _err(f"<stdin>: {exc}")
-        return 2
-    report.read = 1
-    report.bytes_in = len(data)
-    # As for files: with --line-endings keep, line ends and a missing final newline are no change.
-    keep = args.line_endings == "keep"
-    changed = result.text != text and not (keep and same_but_line_ends(text, result.text))
-    report.changed = int(changed)
-    for c in result.dropped():
-        report.add_removed({c.rule: 1})
-    if args.explain:
-        _print_explain("<stdin>", result.changes, args, sys.stdout)
-    if args.diff and changed:
-        from cleaner.files import unified_diff
-
-        sys.stdout.write(unified_diff(text, result.text, "<stdin>"))
-    if args.check and changed:
-        print("would change: <stdin>")
-    # A page's chrome is most of its text: for HTML the guard only holds back an empty result.
-    reason = None if args.force else guard(text, result.text, None if html else args.max_removed)
-    fired = ", ".join(fired_rules(result.changes)) or "none"
-    if args.explain or args.diff or args.check:
-        if reason:  # nothing is written; say what a write would do, as for files
-            print(f"vnclean: warning: <stdin>: would not be written: {reason}; rules that fired: {fired}",
-                  file=sys.stderr)
-    elif reason:
-        _err(f"<stdin>: not written: {reason}; rules that fired: {fired}; check them with --explain, "
-             "or --force to write anyway")
-        report.guarded, report.changed = 1, 0
-    else:
-        sys.stdout.write(result.text)
-    report.seconds = time.perf_counter() - start
-    if not args.quiet:
-        print(f"vnclean: {report.summary()}", file=sys.stderr)
-    return report.return_code
-
-
-def _is_jsonl_input(path: Path, fmt: str) -> bool:
-    from cleaner.jsonl import is_jsonl
-
-    return fmt == "jsonl" or (fmt == "auto" and is_jsonl(path))
+def _say_removed(removed: list[Path]) -> None:
+    for path in removed:
+        print(f"vnclean: warning: {path}: removed, a temporary file left by a run that was killed",
+              file=sys.stderr)
 
 
 #: Problem records printed per JSONL input; the rest are counted (and listed in --report).
 JSONL_WARNINGS = 20
-#: Problem records listed per JSONL input in --report, so the report stays small on a broken corpus.
-REPORT_MAX_PROBLEMS = 1000
 
 
-def _clean_jsonl_path(rules: RuleSet, args: argparse.Namespace, report: Report, path: Path,
-                      dest: Path | None, to_stdout: bool, entries: list[dict[str, Any]]) -> None:
-    import zlib
+class _Printer:
+    """How ``vnclean clean`` tells each outcome: errors and warnings on stderr, texts, diffs and
+    ``--explain`` on stdout."""
 
-    from cleaner.jsonl import clean_jsonl_file
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.problems = 0  # of the JSONL input being read
+        self.guarded = 0
 
-    records = clean_jsonl_file(path, rules, dest=dest, text_field=args.text_field, html_field=args.html_field,
-                               drop_bad_records=args.drop_bad_records,
-                               explain=args.explain or bool(args.report), jobs=args.jobs,
-                               max_removed=args.max_removed, force=args.force)
-    try:
-        _run_jsonl(records, str(path), args, report, to_stdout, entries)
-    except (OSError, EOFError, zlib.error) as exc:
-        # A truncated .gz or a disk error: the output (if any) is left as it was.
-        report.read += 1
-        report.failed += 1
-        _err(f"{path}: cannot read or write: {exc}; check the file (gzip -t for .gz) and the output folder")
-        if args.report:
-            entries.append({"path": str(path), "format": "jsonl", "status": "failed", "message": str(exc)})
+    def show(self, o: Outcome) -> None:
+        if o.line:
+            self._record(o)
+        elif o.format == "jsonl":
+            self._jsonl(o)
+            self.problems = self.guarded = 0
+        else:
+            self._input(o)
 
+    def _input(self, o: Outcome) -> None:
+        args = self.args
+        if o.replaced:
+            plural = "s" if o.replaced != 1 else ""
+            print(f"vnclean: warning: {o.path}: {o.replaced} undecodable byte sequence{plural} replaced with "
+                  "U+FFFD (--errors replace)", file=sys.stderr)
+        if o.status in (Status.FAILED, Status.GUARDED):
+            _err(o.message)
+            return
+        if o.status == Status.SKIPPED:
+            print(f"vnclean: warning: {o.message}", file=sys.stderr)
+            return
+        if o.note:
+            print(f"vnclean: note: {o.note}", file=sys.stderr)
+        if o.message:  # the guard would hold this input back were it written
+            print(f"vnclean: warning: {o.message}", file=sys.stderr)
+        if o.status == Status.CHANGED:
+            if args.in_place:
+                print(f"Fixing {o.path}")
+            elif args.check:
+                print(f"would change: {o.path}")
+        if args.explain and o.changes:
+            _print_explain(o.path, o.changes, args, sys.stdout)
+        if o.diff:
+            sys.stdout.write(o.diff)
+        if o.text is not None:
+            sys.stdout.write(o.text)
 
-def _clean_jsonl_stdin(rules: RuleSet, args: argparse.Namespace, report: Report) -> int:
-    from cleaner.jsonl import clean_jsonl
+    def _record(self, o: Outcome) -> None:
+        if o.status == Status.GUARDED:  # written unchanged, reported as the guard reports a file
+            self.guarded += 1
+            if self.guarded <= JSONL_WARNINGS:
+                _err(f"{o.path}:{o.line}: {o.message}")
+        elif o.status in (Status.BAD, Status.INVALID, Status.FAILED):
+            self.problems += 1
+            if self.problems <= JSONL_WARNINGS:
+                kind = "error" if o.status == Status.FAILED else "warning"
+                print(f"vnclean: {kind}: {o.path}:{o.line}: {o.message}", file=sys.stderr)
+        if self.args.explain and o.changes:
+            _print_explain(f"{o.path}:{o.line}", o.changes, self.args, sys.stdout)
 
-    if args.diff:
-        _err("--diff is not available for JSONL; use --explain to see each record's changes")
-        return 2
-    to_stdout = not (args.check or args.explain)
-    entries: list[dict[str, Any]] = []
-    start = time.perf_counter()
-    records = clean_jsonl(sys.stdin.buffer, rules, text_field=args.text_field, html_field=args.html_field,
-                          drop_bad_records=args.drop_bad_records, explain=args.explain or bool(args.report),
-                          jobs=args.jobs, max_removed=args.max_removed, force=args.force)
-    _run_jsonl(records, "<stdin>", args, report, to_stdout, entries)
-    report.seconds = time.perf_counter() - start
-    if not args.quiet:
-        print(f"vnclean: {report.summary()}", file=sys.stderr)
-    return _finish_report(args, report, entries)
-
-
-def _run_jsonl(records: Any, name: str, args: argparse.Namespace, report: Report, to_stdout: bool,
-               entries: list[dict[str, Any]]) -> None:
-    """Write, explain and count one JSONL input's records as they stream by."""
-    from cleaner.jsonl import STATUSES, encode_line
-
-    counts = dict.fromkeys(STATUSES, 0)
-    removed: dict[str, int] = {}
-    problems: list[dict[str, Any]] = []
-    out = sys.stdout.buffer if to_stdout else None
-    if out is not None:
-        sys.stdout.flush()
-    for rec in records:
-        counts[rec.status] += 1
-        report.bytes_in += rec.size
-        if rec.changes:
-            per_rule = rec.removed()
-            report.add_removed(per_rule)
-            for rule, n in per_rule.items():
-                removed[rule] = removed.get(rule, 0) + n
-        if rec.problem:
-            n_problems = counts["bad"] + counts["invalid"] + counts["failed"]
-            if n_problems <= JSONL_WARNINGS:
-                kind = "error" if rec.status == "failed" else "warning"
-                print(f"vnclean: {kind}: {name}:{rec.line}: {rec.message}", file=sys.stderr)
-            if len(problems) < REPORT_MAX_PROBLEMS:
-                problems.append({"line": rec.line, "status": rec.status, "message": rec.message})
-        elif rec.status == "guarded":  # written unchanged, reported as the guard reports a file
-            if counts["guarded"] <= JSONL_WARNINGS:
-                print(f"vnclean: error: {name}:{rec.line}: {rec.message}", file=sys.stderr)
-            if len(problems) < REPORT_MAX_PROBLEMS:
-                problems.append({"line": rec.line, "status": rec.status, "message": rec.message})
-        if args.explain and rec.changes:
-            _print_explain(f"{name}:{rec.line}", rec.changes, args, sys.stdout)
-        if out is not None and rec.output is not None:
-            out.write(encode_line(rec))
-    if out is not None:
-        out.flush()
-    n_problems = counts["bad"] + counts["invalid"] + counts["failed"]
-    if n_problems > JSONL_WARNINGS:
-        print(f"vnclean: warning: {name}: {n_problems - JSONL_WARNINGS} more records could not be cleaned "
-              "(--report FILE.json lists them)", file=sys.stderr)
-    if counts["guarded"] > JSONL_WARNINGS:
-        print(f"vnclean: error: {name}: {counts['guarded'] - JSONL_WARNINGS} more records held back by the "
-              "guard (--report FILE.json lists them)", file=sys.stderr)
-    records_read = sum(counts.values()) - counts["blank"]
-    report.guarded += counts["guarded"]
-    report.read += 1
-    report.failed += counts["failed"] > 0
-    if counts["changed"]:
-        report.changed += 1
-        if args.check:
-            print(f"would change: {name} ({counts['changed']} of {records_read} records)")
-    if not args.quiet:
-        fate = "dropped" if args.drop_bad_records else "passed through"
-        n_held = counts["guarded"]
-        held = f", {n_held} held back by the guard (written unchanged)" if n_held else ""
-        print(f"vnclean: {name}: {records_read} records, {counts['changed']} changed{held}, {n_problems} "
-              f"could not be cleaned ({fate})", file=sys.stderr)
-    if args.report:
-        entries.append({"path": name, "format": "jsonl", "status": "failed" if counts["failed"] else
-                        "changed" if counts["changed"] else "unchanged", "records": counts,
-                        "removed": removed, "problems": problems,
-                        "problems_not_listed": max(0, n_problems + counts["guarded"] - len(problems))})
+    def _jsonl(self, o: Outcome) -> None:
+        args = self.args
+        if o.records is None:  # the input could not be read or written
+            _err(o.message)
+            return
+        counts = o.records
+        n_problems = counts["bad"] + counts["invalid"] + counts["failed"]
+        if n_problems > JSONL_WARNINGS:
+            print(f"vnclean: warning: {o.path}: {n_problems - JSONL_WARNINGS} more records could not be "
+                  "cleaned (--report FILE.json lists them)", file=sys.stderr)
+        if counts["guarded"] > JSONL_WARNINGS:
+            _err(f"{o.path}: {counts['guarded'] - JSONL_WARNINGS} more records held back by the guard "
+                 "(--report FILE.json lists them)")
+        records_read = sum(counts.values()) - counts["blank"]
+        if counts["changed"] and args.check:
+            print(f"would change: {o.path} ({counts['changed']} of {records_read} records)")
+        if not args.quiet:
+            fate = "dropped" if args.drop_bad_records else "passed through"
+            n_held = counts["guarded"]
+            held = f", {n_held} held back by the guard (written unchanged)" if n_held else ""
+            print(f"vnclean: {o.path}: {records_read} records, {counts['changed']} changed{held}, "
+                  f"{n_problems} could not be cleaned ({fate})", file=sys.stderr)
 
 
-def _finish_report(args: argparse.Namespace, report: Report, entries: list[dict[str, Any]]) -> int:
+def _write_report(args: argparse.Namespace, report: Report) -> int:
     """Write ``--report FILE.json`` (when asked) and return the exit code."""
     if args.report:
         import json
 
         from cleaner.files import write_atomic
 
-        data = {"summary": {"files": report.read, "changed": report.changed, "failed": report.failed,
-                            "skipped": report.skipped, "guarded": report.guarded, "bytes_in": report.bytes_in,
-                            "seconds": round(report.seconds, 3), "removed": report.removed,
-                            "return_code": report.return_code},
-                "files": entries}
         try:
-            write_atomic(args.report, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+            write_atomic(args.report, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
         except OSError as exc:
             _err(f"--report {args.report}: cannot write: {exc.strerror or exc}; choose a writable path")
             return 2
     return report.return_code
-
-
-def _is_below(path: Path, folder: Path) -> bool:
-    # realpath, not Path.resolve: it does not raise on a symlink loop
-    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
-
-
-def _check_out_dir(out_dir: Path, raw_paths: list[str]) -> str | None:
-    """-o must be a folder, and not one of the inputs (its files would be written over)."""
-    if out_dir.exists() and not out_dir.is_dir():
-        what = "an input file" if any(_same(out_dir, p) for p in raw_paths) else "a file"
-        return f"-o {out_dir}: is {what}; -o takes a folder to write cleaned copies into (for one file, " \
-               "redirect stdout; to rewrite inputs, use --in-place)"
-    for p in raw_paths:
-        if _same(out_dir, p):
-            return f"-o {out_dir}: is an input folder, its files would be written over; choose another " \
-                   "folder, or --in-place to rewrite the inputs"
-    return None
-
-
-def _same(a: Path | str, b: Path | str) -> bool:
-    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def _progress(total: int, quiet: bool) -> Any:
@@ -667,6 +483,9 @@ def cmd_learn(args: argparse.Namespace) -> int:
     if out is not None and out.is_dir():
         _err(f"-o {out}: is a folder; -o takes the rule file to write (learned.yaml)")
         return 2
+    if out is not None and _learns_from(out, args):
+        _err(f"-o {out}: is one of the files learned from, it would be written over; choose another path")
+        return 2
     options = dataclasses.replace(LearnOptions(), min_docs=args.min_docs, min_share=args.min_share,
                                   max_article_hits=args.max_article_hits,
                                   include_covered=args.include_covered, sample_docs=args.sample_docs)
@@ -707,10 +526,73 @@ def cmd_learn(args: argparse.Namespace) -> int:
     elif not learned.rules and out.exists():
         print(f"vnclean: nothing learned; {out} left as it was", file=sys.stderr)
     else:
-        write_atomic(out, text)
+        try:
+            write_atomic(out, text)
+        except OSError as exc:
+            _err(f"-o {out}: cannot write: {exc.strerror or exc}; choose a writable path with free space")
+            return 2
     if not args.quiet:
         print(f"vnclean: {learned.summary()} ({time.perf_counter() - start:.1f}s)", file=sys.stderr)
     return 2 if failed else 0
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: temporary files are removed on the way out."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def _closed_streams(args: argparse.Namespace) -> str | None:
+    """Give a closed stdin/stdout/stderr (``<&-``, ``>&-``) /dev/null, so no file opened later takes its
+    number; say which of the streams the command needs was closed (stdout; stdin when reading ``-``)."""
+    closed = []
+    for fd, name in ((0, "standard input"), (1, "standard output"), (2, "standard error")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            closed.append(name)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull)
+    if "-" not in getattr(args, "paths", ()):
+        closed = [n for n in closed if n != "standard input"]
+    return " and ".join(n for n in closed if n != "standard error") or None
+
+
+def _learns_from(out: Path, args: argparse.Namespace) -> bool:
+    """``learn -o FILE`` names an input: one of the paths, or a file the walk of a folder would take."""
+    import fnmatch
+
+    real = Path(os.path.realpath(out))
+    for p in args.paths:
+        if real == Path(os.path.realpath(p)):
+            return True
+        if os.path.isdir(p) and real.is_relative_to(os.path.realpath(p)) and \
+                (any(fnmatch.fnmatch(real.name, g) for g in args.glob.split(","))
+                 or real.name.endswith((".jsonl", ".jsonl.gz"))):
+            return True
+    return False
+
+
+def _dedup_output_problem(out: Path | None, args: argparse.Namespace) -> str | None:
+    """What ``clean`` refuses, for ``dedup``: two inputs onto one output, an ``-o`` folder inside an input
+    folder that holds the user's files, a ``--report`` that is an input or an output. Documents are copied
+    under their own names, so no input is taken for a page here (``text``)."""
+    import fnmatch
+
+    inputs = []
+    for item in iter_inputs(args.paths, args.glob, exclude=[out] if out is not None else []):
+        if isinstance(item, Input) and not any(fnmatch.fnmatch(item.path.name, x) for x in args.exclude):
+            inputs.append((item.path, item.relative))
+    problem = output_problems(out, args.paths, inputs, args.glob, "text") if out is not None else None
+    return problem or report_path_problem(Job(format="text", out_dir=out, report=args.report), inputs)
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
@@ -725,10 +607,18 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         _err("--keep needs -o DIR: the folder the kept documents are written to")
         return 2
     if out is not None:
-        problem = _check_out_dir(out, args.paths)
+        problem = check_out_dir(out, args.paths)
         if problem:
             _err(problem)
             return 2
+    if out is not None or args.report:
+        problem = _dedup_output_problem(out, args)
+        if problem:
+            _err(problem)
+            return 2
+    if out is not None:
+        mark_output_dir(out, args.paths)
+        _say_removed(remove_stale_temps(out) if out.is_dir() else [])
     failed, documents = 0, 0
     duplicates: list[Any] = []
     problems: list[dict[str, str]] = []
@@ -783,24 +673,61 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    closed = _closed_streams(args)
+    if closed:
+        _err(f"{closed} is closed; redirect it from or to a file (or /dev/null)")
+        return 2
+    previous = None
+    if hasattr(signal, "SIGTERM"):
+        try:
+            previous = signal.signal(signal.SIGTERM, _terminate)
+        except ValueError:  # not the main thread: leave signals to the caller
+            pass
     try:
-        if args.command == "clean":
-            return cmd_clean(args)
-        if args.command == "rules":
-            return cmd_rules(args)
-        if args.command == "learn":
-            return cmd_learn(args)
-        if args.command == "dedup":
-            return cmd_dedup(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a full disk must be reported here, not as a traceback at exit
+        return code
     except CleanerError as exc:
         _err(str(exc))
         return 2
-    except KeyboardInterrupt:
-        _err("interrupted; every file written so far is complete, the others are untouched")
-        return 130
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        _err(f"{what}; every file written so far is complete, the others are untouched")
+        return 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
+        _quiet_stdout()
         return 0
+    except OSError as exc:
+        # Output to a full disk (> /dev/full) or a device that fails: one line, not a traceback.
+        _quiet_stdout()
+        where = exc.filename or "standard output"
+        _err(f"{where}: cannot write: {exc.strerror or exc}; free some space or send the output elsewhere")
+        return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "clean":
+        return cmd_clean(args)
+    if args.command == "rules":
+        return cmd_rules(args)
+    if args.command == "learn":
+        return cmd_learn(args)
+    if args.command == "dedup":
+        return cmd_dedup(args)
     return 2
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's flush at exit does not fail a second time."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is not a real file (captured in tests)
 
 
 if __name__ == "__main__":

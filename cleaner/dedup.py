@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.errors import InputError
-from cleaner.files import atomic_output, decode, iter_inputs
+from cleaner.files import atomic_output, decode, iter_inputs, read_bytes
 from cleaner.jsonl import TEXT_FIELD, is_jsonl, open_lines
 from cleaner.jsonl import atomic_output as jsonl_output
 from cleaner.text import fold_key, to_lines
@@ -266,17 +266,19 @@ def dedup_paths(paths: Iterable[str], *, out_dir: str | os.PathLike[str] | None 
         if any(fnmatch.fnmatch(item.path.name, pat) for pat in excluded):
             continue
         target = out / item.relative if out is not None else None
+        if target is not None and target.is_symlink():
+            # Written through, the link would carry this document into whatever file it points at.
+            yield Problem(str(item.path), f"{item.path}: not written: the output {target} is a symbolic "
+                                          "link; remove it, or choose another -o folder")
+            continue
         if is_jsonl(item.path):
             yield from _jsonl(dd, item.path, target, text_field)
             continue
         try:
-            data = item.path.read_bytes()
+            data = read_bytes(item.path)  # never waits on a file without end
             text = decode(data, str(item.path), encoding)
         except InputError as exc:
             yield Problem(str(item.path), str(exc))
-            continue
-        except OSError as exc:
-            yield Problem(str(item.path), f"{item.path}: cannot read: {exc.strerror}")
             continue
         verdict = dd.check(str(item.path), text)
         if target is not None and not verdict.duplicate:

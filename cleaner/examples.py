@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from cleaner.errors import CleanerError
 from cleaner.loader import load_rules, resolve, shipped_names
-from cleaner.normalize import NormalizeOptions
+from cleaner.normalization import NormalizeOptions
+from cleaner.report import Result
 from cleaner.rules import Rule, RuleSet
 from cleaner.text import to_lines, to_output
 
@@ -67,7 +69,10 @@ def check_rule(rules: RuleSet, rule: Rule) -> Iterator[ExampleOutcome]:
     run = mini.explain_html if rule.markup is not None else mini.explain
     for item in rule.examples.change:
         text, want = (item, None) if isinstance(item, str) else item
-        res = run(text)
+        res = _explain(run, text)
+        if isinstance(res, str):
+            yield ExampleOutcome(rule, "change", text, False, res)
+            continue
         fired = any(c.rule == rule.id for c in res.changes)
         if want is not None:
             expected = to_output(to_lines(mini.normalize(want)))
@@ -78,10 +83,22 @@ def check_rule(rules: RuleSet, rule: Rule) -> Iterator[ExampleOutcome]:
             detail = "" if ok else "the rule did not change it"
         yield ExampleOutcome(rule, "change", text, ok, detail)
     for text in rule.examples.keep:
-        res = run(text)
+        res = _explain(run, text)
+        if isinstance(res, str):
+            yield ExampleOutcome(rule, "keep", text, False, res)
+            continue
         hits = [c for c in res.changes if c.rule == rule.id]
         detail = "" if not hits else f"the rule changed line {hits[0].line}: {hits[0].before!r}"
         yield ExampleOutcome(rule, "keep", text, not hits, detail)
+
+
+def _explain(run: Callable[[str], Result], text: str) -> Result | str:
+    """``run``'s result on an example (``explain``, or ``explain_html`` for a rule with markup conditions),
+    or why it could not give one (a pattern that ran out of time)."""
+    try:
+        return run(text)
+    except CleanerError as exc:
+        return str(exc)
 
 
 def run_examples(*files: str | os.PathLike[str]) -> Iterator[ExampleOutcome]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import gzip
 import json
 import os
-from collections import deque
+import re
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +19,11 @@ from typing import IO, cast
 
 from cleaner.files import atomic_output as _atomic_output
 from cleaner.guard import DEFAULT_MAX_REMOVED, held_back
-from cleaner.report import Change
+from cleaner.loader import as_rules
+from cleaner.pool import ordered_map
+from cleaner.report import Change, removed_by_rule
 from cleaner.rules import RuleSet
+from cleaner.text import strip_bom
 
 #: Default name of the field that holds a record's text.
 TEXT_FIELD = "text"
@@ -29,8 +31,6 @@ TEXT_FIELD = "text"
 #: enough that pickling and scheduling cost little per record, small enough to keep memory flat.
 CHUNK_RECORDS = 256
 CHUNK_BYTES = 1 << 20
-#: Chunks waiting or running per worker: enough to keep every worker busy while the parent writes.
-IN_FLIGHT_PER_WORKER = 3
 #: gzip output level: 6 is zlib's default trade-off; 9 costs several times the CPU for ~1% smaller files.
 GZIP_LEVEL = 6
 #: Statuses of a record; the last three are problems reported with the record's line number, and so is
@@ -64,11 +64,7 @@ class Record:
 
     def removed(self) -> dict[str, int]:
         """Lines removed per rule id (known only when the record was explained)."""
-        counts: dict[str, int] = {}
-        for c in self.changes:
-            if c.action == "drop":
-                counts[c.rule] = counts.get(c.rule, 0) + 1
-        return counts
+        return removed_by_rule(self.changes)
 
 
 @dataclass(frozen=True)
@@ -103,8 +99,8 @@ def _clean_one(rules: RuleSet, raw: str | bytes, line: int, s: _Settings) -> Rec
     else:
         size = len(raw.encode("utf-8", "surrogatepass"))
         text_line = raw.rstrip("\r\n")
-    if line == 1 and text_line.startswith("\ufeff"):
-        text_line = text_line[1:]
+    if line == 1:
+        text_line = strip_bom(text_line)
     if not text_line.strip():
         return Record(line, "blank", text_line, size=size)
     try:
@@ -115,6 +111,9 @@ def _clean_one(rules: RuleSet, raw: str | bytes, line: int, s: _Settings) -> Rec
     except ValueError as exc:  # e.g. an integer too long to convert
         return _problem(s, line, "invalid", text_line, size,
                         f"invalid JSON ({exc}); the record is {_fate(s)}")
+    except RecursionError:
+        return _problem(s, line, "invalid", text_line, size,
+                        f"JSON nested too deep to read; the record is {_fate(s)}")
     if not isinstance(obj, dict):
         return _problem(s, line, "invalid", text_line, size,
                         f"not a JSON object but a {type(obj).__name__}; the record is {_fate(s)}")
@@ -147,8 +146,69 @@ def _clean_one(rules: RuleSet, raw: str | bytes, line: int, s: _Settings) -> Rec
         return Record(line, "guarded", text_line, f"not cleaned: {reason}; the record is written unchanged "
                                                   "(check the rules with --explain, or --force to clean it)",
                       size=size, changes=changes)
-    obj[s.text_field] = cleaned
-    return Record(line, "changed", json.dumps(obj, ensure_ascii=False), size=size, changes=changes)
+    return Record(line, "changed", _splice(text_line, s.text_field, cleaned, obj), size=size, changes=changes)
+
+
+_WS_RE = re.compile(r"[ \t\n\r]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DECODER = json.JSONDecoder()
+
+
+def _skip_ws(line: str, i: int) -> int:
+    m = _WS_RE.match(line, i)
+    return m.end() if m else i
+
+
+def _escape_surrogates(json_text: str) -> str:
+    """A lone surrogate (``\\ud800`` in the input) cannot be written as UTF-8: it stays an escape."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
+def _splice(text_line: str, field: str, cleaned: str, obj: dict[str, object]) -> str:
+    """The record's line with only the text field's value replaced: every other byte stays as it came.
+
+    Numbers keep their spelling (``1E5``, ``1e400``), ``NaN`` stays ``NaN``, duplicate keys stay (the
+    last one is the one ``json`` reads, and the one replaced), escapes and spacing stay. A record without
+    the field (``--html-field`` fills it in) gets it as its last member.
+    """
+    value = _escape_surrogates(json.dumps(cleaned, ensure_ascii=False))
+    if field not in obj:
+        close = text_line.rindex("}")  # json.loads read a dict: the line ends with its closing brace
+        at = len(text_line[:close].rstrip(" \t\n\r"))
+        sep = "" if text_line[at - 1] == "{" else ", "
+        key = _escape_surrogates(json.dumps(field, ensure_ascii=False))
+        return f"{text_line[:at]}{sep}{key}: {value}{text_line[at:]}"
+    span = _value_span(text_line, field)
+    if span is None:  # not reached for a line json.loads took; kept as a safe fallback
+        obj[field] = cleaned
+        return _escape_surrogates(json.dumps(obj, ensure_ascii=False))
+    start, end = span
+    return text_line[:start] + value + text_line[end:]
+
+
+def _value_span(line: str, field: str) -> tuple[int, int] | None:
+    """Where the value of the last top-level member named ``field`` is in ``line`` (a JSON object)."""
+    i = _skip_ws(line, 0)
+    if line[i:i + 1] != "{":
+        return None
+    i = _skip_ws(line, i + 1)
+    span = None
+    while line[i:i + 1] == '"':
+        key, i = json.decoder.scanstring(line, i + 1)  # type: ignore[attr-defined]
+        i = _skip_ws(line, i)
+        if line[i:i + 1] != ":":
+            return None
+        i = _skip_ws(line, i + 1)
+        _, end = _DECODER.raw_decode(line, i)
+        if key == field:
+            span = (i, end)
+        i = _skip_ws(line, end)
+        if line[i:i + 1] == "}":
+            return span
+        if line[i:i + 1] != ",":
+            return None
+        i = _skip_ws(line, i + 1)
+    return None
 
 
 def _problem(s: _Settings, line: int, status: str, text_line: str, size: int, message: str) -> Record:
@@ -201,63 +261,29 @@ def clean_jsonl(lines: Iterable[str | bytes], rules: RuleSet | str = "vn-news", 
     >>> [r.output for r in recs]
     ['{"id": 1, "text": "Sáng nay, trời mưa.\\\\n"}', '{"id": 2}']
     """
-    rule_set = _as_rules(rules)
     settings = _Settings(text_field, drop_bad_records, explain, html_field, max_removed, force)
-    if jobs == 0:
-        jobs = os.cpu_count() or 1
-    if jobs <= 1:
-        for n, raw in enumerate(lines, start=1):
-            yield _clean_one(rule_set, raw, n, settings)
-        return
-    init = (rule_set, settings)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init) as pool:
-        pending: deque[Future[list[Record]]] = deque()
-        for chunk in _chunks(lines):
-            pending.append(pool.submit(_clean_chunk, chunk))
-            if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    numbered = enumerate(lines, start=1)
+    return ordered_map(_clean_item, (as_rules(rules), settings), numbered, jobs, chunks=_chunks)
 
 
-def _as_rules(rules: RuleSet | str) -> RuleSet:
-    if isinstance(rules, RuleSet):
-        return rules
-    from cleaner.loader import load_rules
-
-    return load_rules(rules)
-
-
-def _chunks(lines: Iterable[str | bytes]) -> Iterator[tuple[int, list[str | bytes]]]:
-    """(first line number, lines) chunks closed by record count or size."""
-    chunk: list[str | bytes] = []
-    first, size = 1, 0
-    for n, raw in enumerate(lines, start=1):
-        if not chunk:
-            first = n
-        chunk.append(raw)
+def _chunks(lines: Iterable[tuple[int, str | bytes]]) -> Iterator[list[tuple[int, str | bytes]]]:
+    """Numbered lines in chunks closed by record count or size."""
+    chunk: list[tuple[int, str | bytes]] = []
+    size = 0
+    for n, raw in lines:
+        chunk.append((n, raw))
         size += len(raw)
         if len(chunk) >= CHUNK_RECORDS or size >= CHUNK_BYTES:
-            yield first, chunk
+            yield chunk
             chunk, size = [], 0
     if chunk:
-        yield first, chunk
+        yield chunk
 
 
-_WORKER: tuple[RuleSet, _Settings] | None = None
-
-
-def _init_worker(rules: RuleSet, settings: _Settings) -> None:
-    """Runs once in each worker process: the rule set is unpickled and compiled there once."""
-    global _WORKER
-    _WORKER = (rules, settings)
-
-
-def _clean_chunk(chunk: tuple[int, list[str | bytes]]) -> list[Record]:
-    assert _WORKER is not None
-    rules, settings = _WORKER
-    first, lines = chunk
-    return [_clean_one(rules, raw, first + k, settings) for k, raw in enumerate(lines)]
+def _clean_item(state: tuple[RuleSet, _Settings], item: tuple[int, str | bytes]) -> Record:
+    rules, settings = state
+    line, raw = item
+    return _clean_one(rules, raw, line, settings)
 
 
 # -- files ---------------------------------------------------------------------------------------------------
@@ -279,10 +305,11 @@ def open_lines(path: str | os.PathLike[str]) -> IO[bytes]:
 
 
 @contextmanager
-def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+def atomic_output(path: str | os.PathLike[str], *,
+                  expect: os.stat_result | None = None) -> Iterator[IO[bytes]]:
     """``cleaner.files.atomic_output``, gzip-compressed when the name ends in ``.gz``."""
     target = Path(os.path.realpath(path))  # a symlink's target is written and named in the gzip header
-    with _atomic_output(target) as raw:
+    with _atomic_output(target, expect=expect) as raw:
         if is_gzip(target):
             with gzip.GzipFile(filename=target.name[:-3], mode="wb", fileobj=raw,
                                compresslevel=GZIP_LEVEL, mtime=0) as gz:
@@ -300,8 +327,12 @@ def clean_jsonl_file(src: str | os.PathLike[str], rules: RuleSet | str = "vn-new
     """Clean a JSONL file (``.gz``: read compressed) record by record, yielding each ``Record``.
 
     With ``dest`` the output is written there (compressed when it ends in ``.gz``) and replaces it only once
-    the last record is done: a run that stops half-way leaves ``dest`` as it was. ``dest`` may be ``src``.
+    the last record is done: a run that stops half-way leaves ``dest`` as it was. ``dest`` may be ``src``;
+    then a file that changes while it is cleaned (records appended) is left as it is now and
+    ``cleaner.files.FileChangedError`` is raised.
     """
+    same = dest is not None and os.path.exists(dest) and os.path.samefile(src, dest)
+    before = os.stat(src) if same else None  # taken before reading, as for --in-place on text files
     with open_lines(src) as fh:
         records = clean_jsonl(fh, rules, text_field=text_field, drop_bad_records=drop_bad_records,
                               explain=explain, jobs=jobs, html_field=html_field, max_removed=max_removed,
@@ -309,7 +340,7 @@ def clean_jsonl_file(src: str | os.PathLike[str], rules: RuleSet | str = "vn-new
         if dest is None:
             yield from records
             return
-        with atomic_output(dest) as out:
+        with atomic_output(dest, expect=before) as out:
             for rec in records:
                 if rec.output is not None:
                     out.write(encode_line(rec))

@@ -9,17 +9,28 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
-from cleaner.errors import RuleError
-from cleaner.normalize import NormalizeOptions
+from cleaner.errors import InputError, RuleError
+from cleaner.files import read_bytes
+from cleaner.normalization import NormalizeOptions
 from cleaner.rule import RULE_KEYS, Rule
 from cleaner.rule import suggest as _suggest
 from cleaner.rules import DEFAULT_TIMEOUT, RuleSet
 
 #: Keys a rule file may have at its top level.
 FILE_KEYS = ("name", "description", "extends", "skip", "normalize", "rules")
-__all__ = ["FILE_KEYS", "RULE_KEYS", "load_rules", "resolve", "shipped_names"]
+__all__ = ["FILE_KEYS", "RULE_KEYS", "as_rules", "load_rules", "resolve", "shipped_names"]
+#: Limits that keep a hostile rule file from exhausting the stack or the memory while it is read: YAML
+#: nesting (a rule file needs five levels), nodes that aliases may add (``&a [*b, *b, ...]`` "billion
+#: laughs": a 500-byte file that expands to gigabytes), and the length of an ``extends`` chain.
+MAX_YAML_DEPTH = 64
+MAX_ALIAS_NODES = 10_000
+MAX_EXTENDS_DEPTH = 32
+#: A plain YAML scalar that YAML 1.2 reads as a number (``1e3``, ``0x1F``, ``.5``), whatever PyYAML says.
+_NUMBER = regex.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+                        r"|0x[0-9a-fA-F]+|0o[0-7]+")
 
 
 def shipped_dirs() -> list[Path]:
@@ -66,23 +77,75 @@ class _Map(dict[Any, Any]):
 
     line: int = 0
     key_lines: dict[str, int]
+    numbers: set[Any]  # keys whose value is a plain scalar that reads as a number
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """What the loader's own bounds refuse (depth, aliases, complex keys): the message says the remedy."""
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader (no object construction) that records line numbers and refuses duplicate keys."""
+    """SafeLoader (no object construction) that records line numbers and refuses duplicate keys.
+
+    It also bounds what a file can make it do: nesting deeper than ``MAX_YAML_DEPTH``, aliases that
+    would add more than ``MAX_ALIAS_NODES`` nodes, and an alias to the node it stands in are errors.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._alias_nodes = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> nodes in its subtree, aliases expanded
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        mark = self.peek_event().start_mark
+        if self.check_event(yaml.AliasEvent):
+            node = super().compose_node(parent, index)
+            size = self._sizes.get(id(node))
+            if size is None:
+                raise _Refused(None, None, "an alias refers to the list or mapping it is inside; remove the "
+                               "alias", mark)
+            self._alias_nodes += size
+            if self._alias_nodes > MAX_ALIAS_NODES:
+                raise _Refused(
+                    None, None, f"aliases expand to more than {MAX_ALIAS_NODES:,} values; write the values "
+                    "out instead of repeating aliases", mark)
+            return node
+        self._depth += 1
+        if self._depth > MAX_YAML_DEPTH:
+            raise _Refused(
+                None, None, f"nested more than {MAX_YAML_DEPTH} levels deep; a rule file needs a few", mark)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        children = node.value if node is not None and isinstance(node.value, list) else []
+        size = 1  # an alias child counts with its whole anchored subtree
+        for child in children:
+            for sub in (child if isinstance(child, tuple) else (child,)):
+                size += self._sizes.get(id(sub), 1) if sub is not None else 0
+        self._sizes[id(node)] = size
+        return node
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
     m = _Map()
     m.line = node.start_mark.line + 1
     m.key_lines = {}
+    m.numbers = set()
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Refused(
+                None, None, "a key must be plain text, not a list or a mapping", key_node.start_mark)
         key = loader.construct_object(key_node, deep=True)
         if key in m:
             raise yaml.constructor.ConstructorError(
                 None, None, f"key '{key}' appears twice in one mapping; keep one", key_node.start_mark)
         m[key] = loader.construct_object(value_node, deep=True)
         m.key_lines[key] = key_node.start_mark.line + 1
+        if isinstance(value_node, yaml.ScalarNode) and value_node.style is None \
+                and _NUMBER.fullmatch(value_node.value):
+            m.numbers.add(key)  # plain 1e3 is text to PyYAML but a number to YAML 1.2 and most tools
     return m
 
 
@@ -120,9 +183,13 @@ def _read_yaml(path: Path, shown: str | None = None) -> Any:
     """Parse a rule file; errors name it as ``shown`` (the path as the user gave it, or a short form)."""
     name = shown or str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise RuleError(f"cannot read rule file: {exc.strerror}", source=name) from None
+        # The reader of input files: a rule file that never ends (/proc/kmsg) is an error, not a wait.
+        data = read_bytes(path)
+    except InputError as exc:
+        raise RuleError(f"cannot read rule file: {str(exc).removeprefix(f'{path}: ')}",
+                        source=name) from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RuleError(f"rule file is not UTF-8 (byte {exc.start}); save it as UTF-8",
                         source=name) from None
@@ -135,11 +202,16 @@ def _read_yaml(path: Path, shown: str | None = None) -> Any:
         if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
             # "found unexpected end of stream" is reported at the end: say where the quote was opened
             what += f" ({exc.context} started at line {exc.context_mark.line + 1})"
+        if isinstance(exc, _Refused):
+            raise RuleError(f"malformed YAML: {what}", source=name, line=line) from None
         remedy = _yaml_hint(exc.problem or "") or ("check indentation and quoting (patterns with "
                                                     "backslashes are safest in single quotes)")
         raise RuleError(f"malformed YAML: {what}; {remedy}", source=name, line=line) from None
     except yaml.YAMLError as exc:
         raise RuleError(f"malformed YAML: {exc}", source=name) from None
+    except RecursionError:
+        raise RuleError(f"malformed YAML: nested more than {MAX_YAML_DEPTH} levels deep",
+                        source=name) from None
 
 
 # -- validation -------------------------------------------------------------------------------------------
@@ -182,6 +254,9 @@ def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
     if path in stack:
         chain = " -> ".join(_display(p) for p in (*stack, path))
         raise RuleError(f"'extends' loops back on itself ({chain}); remove one of the links", source=source)
+    if len(stack) >= MAX_EXTENDS_DEPTH:
+        raise RuleError(f"'extends' chains more than {MAX_EXTENDS_DEPTH} files deep (from "
+                        f"{_display(stack[0])}); extend fewer files in turn", source=source)
     if path in acc.loaded:
         return  # each file once, where it was first named
     acc.loaded.add(path)
@@ -238,6 +313,7 @@ def _load_file(path: Path, acc: _Acc, stack: tuple[Path, ...]) -> None:
             item_nfc = _Map(_nfc(dict(item)))
             item_nfc.line = getattr(item, "line", 0)
             item_nfc.key_lines = getattr(item, "key_lines", {})
+            item_nfc.numbers = getattr(item, "numbers", set())
             item = item_nfc
         rule = _parse_rule(item, source, n, require_examples=shipped)
         if rule.id in seen:
@@ -301,3 +377,17 @@ def load_rules(*names_or_paths: str | os.PathLike[str], skip: tuple[str, ...] | 
             raise RuleError(f"normalize option: {exc}") from None
     rs = RuleSet(acc.rules, normalize=options, name="+".join(acc.names), timeout=timeout)
     return rs.without(*skip) if skip else rs
+
+
+def as_rules(rules: RuleSet | str | os.PathLike[str] | tuple[str, ...] | list[str]) -> RuleSet:
+    """A ``RuleSet`` as given, or loaded from shipped set names and rule file paths (several combine in
+    order): how the library's entry points (``clean_jsonl``, ``clean_column``) accept either.
+
+    >>> as_rules(("vn-news",)).rules == as_rules("vn-news").rules
+    True
+    """
+    if isinstance(rules, RuleSet):
+        return rules
+    if isinstance(rules, (str, os.PathLike)):
+        return load_rules(rules)
+    return load_rules(*rules)

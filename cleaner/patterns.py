@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-#: A bounded repeat ``{n,m}`` of a group up to this many times is not counted as unbounded nesting.
+#: A bounded repeat ``{n,m}`` of a group of alternatives up to this many times is not counted as nesting.
 _SMALL_REPEAT = 8
+#: This many unbounded wildcards (``.*``, ``.+``) in one pattern make a failing search polynomial in the
+#: line's length (``.*a`` six times: a second on 3,000 characters, more with each one added).
+_MANY_WILDCARDS = 3
+#: Repeat counts may make the compiled pattern at most this many units larger than its source: regex
+#: compiles ``(?:a{65535}){65535}`` into gigabytes; ``(?:a{1000}){100}`` takes a tenth of a second.
+MAX_EXPANSION = 200_000
+#: Longest pattern source accepted, in characters (a literal list of thousands of lines fits).
+MAX_PATTERN_CHARS = 1_000_000
 
 
 def _tokens(src: str, start: int = 0) -> Iterator[tuple[int, str]]:
@@ -101,6 +109,7 @@ def may_backtrack(src: str) -> bool:
     >>> may_backtrack(r"(a+)+$"), may_backtrack(r"(?:x|xx)*y"), may_backtrack(r"^\\s*[•·]\\s*\\S")
     (True, True, False)
     """
+    wildcards = 0
     for j, c in _tokens(src):
         if j < 0:
             return True
@@ -111,7 +120,72 @@ def may_backtrack(src: str) -> bool:
             body = src[j + 1:end]
             if _repeated(src, end + 1) and (_has_repeat(body) or len(_branches(body) or [""]) > 1):
                 return True
+            # Any count from 2 up of a group holding a repeat multiplies the ways to split a line:
+            # ``(.*a){3}x`` runs for minutes on 3,000 a's.
+            if src[end + 1:end + 2] == "{" and (_count(src, end + 1) or 0) >= 2 and _has_repeat(body):
+                return True
+        elif c == "." and src[j + 1:j + 2] in ("*", "+"):
+            wildcards += 1
+            if wildcards >= _MANY_WILDCARDS:
+                return True
     return False
+
+
+def size_problem(src: str) -> str | None:
+    """Why compiling ``src`` could take unbounded memory or time (huge repeat counts), or ``None``.
+
+    >>> size_problem(r"^\\d{1,3}\\.\\s"), size_problem("(?:a{65535}){65535}")[:30]
+    (None, 'its repeat counts expand it to')
+    """
+    if len(src) > MAX_PATTERN_CHARS:
+        return f"it is {len(src):,} characters long (the limit is {MAX_PATTERN_CHARS:,})"
+    size = expanded_size(src)
+    if size - len(src) > MAX_EXPANSION:
+        return (f"its repeat counts expand it to {size:,} units (the limit is {MAX_EXPANSION:,} more than "
+                "its length); use * or + instead of a large {n}, or smaller counts")
+    return None
+
+
+def expanded_size(src: str) -> int:
+    """An upper bound of the pattern's size once counted repeats (``{n}``, ``{n,m}``) are written out."""
+    stack = [[0, 0]]  # per open group: [size so far, size of the last atom]
+    nxt = 0  # index after the previous token: a gap is an escape or a class, one atom
+    for j, c in _tokens(src):
+        if j < 0:
+            break
+        if j < nxt:
+            continue  # inside a {n,m} already read
+        if j > nxt:
+            stack[-1][0] += 1
+            stack[-1][1] = 1
+        nxt = j + 1
+        if c == "(":
+            stack.append([0, 0])
+        elif c == ")" and len(stack) > 1:
+            inner = stack.pop()[0]
+            stack[-1][0] += inner
+            stack[-1][1] = inner
+        elif c == "{" and (n := _count(src, j)) is not None:
+            stack[-1][0] += stack[-1][1] * (n - 1) if n else -stack[-1][1]
+            stack[-1][1] *= n
+            nxt = src.find("}", j) + 1
+        elif c not in "*+?|)":
+            stack[-1][0] += 1
+            stack[-1][1] = 1
+    if nxt < len(src):
+        stack[-1][0] += 1
+    return sum(frame[0] for frame in stack)
+
+
+def _count(src: str, k: int) -> int | None:
+    """The largest count of the quantifier ``{n}``, ``{n,m}`` or ``{n,}`` at ``src[k]``; None: a brace."""
+    end = src.find("}", k)
+    if end < 0:
+        return None
+    parts = [p.strip() for p in src[k + 1:end].split(",")]
+    if len(parts) > 2 or not all(p.isdigit() or p == "" for p in parts) or not any(parts):
+        return None
+    return max(int(p) for p in parts if p)
 
 
 def _class_end(src: str, j: int) -> int:

@@ -3,7 +3,47 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cleaner.batch import Outcome
+
+
+class Status(str, Enum):
+    """What happened to an input (a file, stdin, a JSONL file) or to one JSONL record.
+
+    A ``str`` too, so ``outcome.status == "changed"`` holds and JSON writes the plain word.
+
+    >>> Status.CHANGED == "changed", f"{Status.GUARDED}"
+    (True, 'guarded')
+    """
+
+    CHANGED = "changed"  # cleaning changed the text (written, or would be with --check)
+    UNCHANGED = "unchanged"
+    FAILED = "failed"  # could not be read, cleaned or written; nothing was written
+    SKIPPED = "skipped"  # a binary file, left alone
+    GUARDED = "guarded"  # the guard held the cleaned text back (see cleaner.guard)
+    BLANK = "blank"  # a JSONL record: an empty line, kept
+    BAD = "bad"  # a JSONL record: the text field is missing or not a string
+    INVALID = "invalid"  # a JSONL record: not a JSON object, or not UTF-8
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return self.value.__format__(spec)
+
+
+def removed_by_rule(changes: Iterable[Change]) -> dict[str, int]:
+    """Lines removed per rule id: the one count the summary, ``--report``, JSONL and Spark all use."""
+    counts: dict[str, int] = {}
+    for c in changes:
+        if c.action == "drop":
+            counts[c.rule] = counts.get(c.rule, 0) + 1
+    return counts
 
 
 @dataclass(frozen=True)
@@ -50,7 +90,7 @@ _UNSEEN = ("Cf", "Zs")
 
 def _skeleton(text: str) -> str:
     """What a reader sees: NFC, look-alike letters as the Latin ones, invisibles gone, spaces plain."""
-    from cleaner.normalize.lookalike import latin_reading  # the readings the look-alike fix uses
+    from cleaner.normalization.lookalike import latin_reading  # the readings the look-alike fix uses
 
     out = []
     for ch in unicodedata.normalize("NFC", text):
@@ -97,6 +137,15 @@ class Result:
     def dropped(self) -> list[Change]:
         return [c for c in self.changes if c.action == "drop"]
 
+    def removed_by_rule(self) -> dict[str, int]:
+        """Lines removed per rule id.
+
+        >>> gone = (Change("menu", 1, "drop", "Trang chủ"), Change("menu", 3, "drop", "Liên hệ"))
+        >>> Result("Trời mưa.\\n", gone).removed_by_rule()
+        {'menu': 2}
+        """
+        return removed_by_rule(self.changes)
+
 
 @dataclass
 class Report:
@@ -117,10 +166,45 @@ class Report:
     seconds: float = 0.0
     removed: dict[str, int] = field(default_factory=dict)
     change_means_failure: bool = False
+    #: keep one entry per input for ``to_json`` (``--report``); off, a run over millions of files keeps none
+    listing: bool = False
+    entries: list[dict[str, Any]] = field(default_factory=list)
 
     def add_removed(self, per_rule: dict[str, int]) -> None:
         for rule, n in per_rule.items():
             self.removed[rule] = self.removed.get(rule, 0) + n
+
+    def record(self, o: Outcome) -> None:
+        """Count one input's outcome (a JSONL record's own outcome is counted in its file's, not here)."""
+        if o.line:
+            return
+        if o.format:  # "": a path that could not even be listed
+            self.read += 1
+        self.bytes_in += o.bytes_in
+        self.replaced += o.replaced
+        self.add_removed(o.removed)
+        if o.records is not None:  # a JSONL input: what its records were
+            self.guarded += o.records[Status.GUARDED]
+            self.failed += o.records[Status.FAILED] > 0
+            self.changed += o.records[Status.CHANGED] > 0
+        elif o.status == Status.FAILED:
+            self.failed += 1
+        elif o.status == Status.SKIPPED:
+            self.skipped += 1
+        elif o.status == Status.GUARDED:
+            self.guarded += 1
+        elif o.status == Status.CHANGED:
+            self.changed += 1
+        if self.listing:
+            self.entries.append(o.to_json())
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--report FILE.json`` document: the run's counts, then one entry per input."""
+        return {"summary": {"files": self.read, "changed": self.changed, "failed": self.failed,
+                            "skipped": self.skipped, "guarded": self.guarded, "bytes_in": self.bytes_in,
+                            "seconds": round(self.seconds, 3), "removed": self.removed,
+                            "return_code": self.return_code},
+                "files": self.entries}
 
     @property
     def return_code(self) -> int:

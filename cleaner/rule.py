@@ -18,6 +18,7 @@ import regex
 from cleaner import actions, conditions
 from cleaner.errors import RuleError
 from cleaner.markup import MarkupConditions
+from cleaner.patterns import size_problem
 
 #: What a rule can do with the lines it matches (one class each in ``cleaner.actions``).
 ACTIONS = tuple(actions.REGISTRY)
@@ -40,7 +41,7 @@ def rule_keys() -> dict[str, type | tuple[type, ...]]:
 RULE_KEYS = rule_keys()
 #: YAML keys whose field in ``Rule`` has another name.
 _FIELD = {"with": "replacement"}
-_ID = regex.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_ID = regex.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 class Invalid(Exception):
@@ -133,8 +134,7 @@ class Rule:
             self._settle()
         except Invalid as exc:
             source = None if self.source == "<python>" else self.source  # a rule built in Python: no file
-            error = RuleError(exc.message, source=source, line=self.line or None,
-                              rule=self.id if isinstance(self.id, str) and self.id else None)
+            error = RuleError(exc.message, source=source, line=self.line or None, rule=_shown_id(self.id))
             error.key = exc.key  # type: ignore[attr-defined]  # for from_mapping: the line of that key
             raise error from None
 
@@ -158,8 +158,9 @@ class Rule:
             self._set(f.name, value)
         if not isinstance(self.id, str) or not self.id:
             raise Invalid("every rule needs an 'id' (lower-case letters, digits, '-', '_', '.')")
-        if not _ID.match(self.id):
-            raise Invalid(f"id '{self.id}' may only use lower-case letters, digits, '-', '_' and '.'", "id")
+        if not _ID.fullmatch(self.id):
+            raise Invalid(f"id {self.id!r} may only use lower-case letters a-z, digits, '-', '_' and '.', "
+                          "and starts with a letter or a digit", "id")
         if not isinstance(self.why, str) or not self.why.strip():
             raise Invalid("every rule needs a one-line 'why' saying what it removes and why")
         self._set("why", self.why.strip())
@@ -183,12 +184,18 @@ class Rule:
         if self.pattern is not None or self.literals:
             from cleaner.match import compile_rule
 
+            where = "pattern" if self.pattern is not None else "literals"
+            # Before ``regex`` compiles it: ``(?:a{65535}){65535}`` would take gigabytes to compile.
+            too_big = size_problem(self.regex_source() or "")
+            if too_big:
+                raise Invalid(f"pattern refused: {too_big}", where)
             try:
-                compile_rule(self)  # compiled once per process: the engine reuses it
+                pat = compile_rule(self)  # compiled once per process: the engine reuses it
             except regex.error as exc:
                 raise Invalid(f"invalid regular expression: {exc}; check the pattern's brackets and escapes "
-                              "(YAML single quotes keep backslashes as written)",
-                              "pattern" if self.pattern is not None else "literals") from None
+                              "(YAML single quotes keep backslashes as written)", where) from None
+            assert pat is not None
+            actions.REGISTRY[self.action].check_pattern(self, pat)
 
     # -- what it is ----------------------------------------------------------------------------------------
     @property
@@ -225,7 +232,7 @@ class Rule:
 
         def err(msg: str, key: str | None = None) -> RuleError:
             at = key_lines.get(key, line) if key else line
-            return RuleError(msg, source=source, line=at or None, rule=rid if isinstance(rid, str) else None)
+            return RuleError(msg, source=source, line=at or None, rule=_shown_id(rid))
 
         if not isinstance(data, Mapping):
             raise RuleError("a rule must be a mapping with at least id, why and pattern",
@@ -234,9 +241,16 @@ class Rule:
         for key in data:
             if key not in known:
                 raise err(f"unknown key '{key}'{suggest(key, tuple(known))}", key)
+        # An id YAML reads as a number: ``id: 123`` (an int to PyYAML), or ``id: 1e3`` (text to PyYAML, a
+        # number to YAML 1.2 and most other tools: the loader lists such plain scalars in ``numbers``).
         for key, value in data.items():
+            if key == "id" and _is_number(value):
+                continue  # said below, with the remedy
             if not _check_type(value, known[key]):
                 raise err(f"'{key}' must be {_type_name(known[key])}, got {value!r}", key)
+        if "id" in (getattr(data, "numbers", None) or ()) or _is_number(rid):
+            raise err(f"id {rid} reads as a number; write it in quotes (id: '{rid}') or start it with a "
+                      "letter", "id")
         if not isinstance(rid, str) or not rid:
             raise err("every rule needs an 'id' (lower-case letters, digits, '-', '_', '.')")
         action = data.get("action", "drop")
@@ -276,6 +290,15 @@ class Rule:
 
 
 _FIELDS = {f.name for f in dataclasses.fields(Rule)} - {"examples", "extra", "source", "line"}
+
+
+def _shown_id(rid: Any) -> str | None:
+    """The id a message names the rule by; an id holding a line break (or none) is left to the message."""
+    return rid if isinstance(rid, str) and rid and rid.isprintable() else None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _type_name(t: type | tuple[type, ...]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -17,10 +18,10 @@ from cleaner.document import NOT_REGEX_SPACE, Document, Line, trim
 from cleaner.errors import RuleError
 from cleaner.markup import LineFacts
 from cleaner.match import Dispatch, Matcher
-from cleaner.normalize import NormalizeOptions, Normalizer
+from cleaner.normalization import NormalizeOptions, Normalizer
 from cleaner.report import Change, Result
 from cleaner.rule import Rule
-from cleaner.text import to_lines, to_output
+from cleaner.text import strip_bom, to_lines, to_output
 
 #: A pattern that takes longer than this on one line is stopped and reported (catastrophic backtracking).
 #: Real patterns take microseconds on a line and well under a second on a 100 MB one.
@@ -128,7 +129,11 @@ class RuleSet:
         self._rules: tuple[Rule, ...] = tuple(rules)
         self._options = normalize or NormalizeOptions()
         self._name = name
-        self._timeout = timeout
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                    or math.isnan(timeout) or timeout <= 0):
+            raise ValueError(f"timeout must be a number of seconds above 0, or None for no limit; "
+                             f"got {timeout!r}")
+        self._timeout = timeout = None if timeout is not None and math.isinf(timeout) else timeout
         ids = [r.id for r in self._rules]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
@@ -213,6 +218,11 @@ class RuleSet:
     def select(self, ids: Sequence[str], *, normalize: NormalizeOptions | None = None) -> RuleSet:
         """A set of only these rules (in this set's order), e.g. to run one rule's examples."""
         want = set(ids)
+        unknown = sorted(want - set(self.ids))
+        if unknown:
+            near = difflib.get_close_matches(unknown[0], self.ids, n=1)
+            hint = f" (did you mean '{near[0]}'?)" if near else "; `vnclean rules list` shows the ids"
+            raise RuleError(f"cannot select unknown rule '{unknown[0]}'{hint}")
         return RuleSet([r for r in self._rules if r.id in want], normalize=normalize or self._options,
                        name=self._name, timeout=self._timeout)
 
@@ -253,8 +263,10 @@ class RuleSet:
 
     def _run(self, text: str, *, record: bool, fixes: bool = True,
              facts: Sequence[LineFacts] | None = None) -> Result:
-        if text.startswith("\ufeff"):
-            text = text[1:]
+        if not isinstance(text, str):
+            raise TypeError(f"cleaning takes a str, not {type(text).__name__}; decode bytes first "
+                            "(cleaner.files.decode)")
+        text = strip_bom(text)
         lines = to_lines(text)
         norm_changes: list[Change] = []
         indents: list[str] | None = None

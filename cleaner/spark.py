@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cleaner.guard import DEFAULT_MAX_REMOVED, held_back
+from cleaner.loader import as_rules
 from cleaner.rules import RuleSet
 
 #: Rule sets already unpickled (and so compiled) in this Python worker, by a digest of their definitions.
@@ -54,7 +55,7 @@ def clean_column(df: Any, column: str, rules: RuleSet | str | tuple[str, ...] = 
     if guard_column is not None and guard_column in (out, column):
         raise ValueError(f"guard_column '{guard_column}' is the text column; give the guard's column another "
                          "name, or guard_column=None")
-    rule_set = _as_rules(rules)
+    rule_set = as_rules(rules)
     payload = pickle.dumps(rule_set)
     key = hashlib.sha256(payload).hexdigest()
     if out in df.columns:
@@ -86,14 +87,6 @@ def clean_column(df: Any, column: str, rules: RuleSet | str | tuple[str, ...] = 
             yield pdf
 
     return df.mapInPandas(clean_batches, StructType(fields))
-
-
-def _as_rules(rules: RuleSet | str | tuple[str, ...]) -> RuleSet:
-    if isinstance(rules, RuleSet):
-        return rules
-    from cleaner.loader import load_rules
-
-    return load_rules(*((rules,) if isinstance(rules, str) else rules))
 
 
 def _worker_rules(key: str, payload: bytes) -> RuleSet:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -67,17 +68,56 @@ def word_count(line: str) -> int:
     return len(line.split())
 
 
-def to_lines(text: str) -> list[str]:
-    """Split on any line ending (``\\r\\n``, ``\\r``, ``\\n``); no empty string after a final newline."""
+#: The byte order mark as a character. Bytes are decoded by ``cleaner.files.decode``, which reads a BOM and
+#: drops it; text that reaches the library as ``str`` (or a JSONL line) can still start with one.
+BOM = "\ufeff"
+
+
+def strip_bom(text: str) -> str:
+    r"""``text`` without a byte order mark at its start: the one place text loses it.
+
+    >>> strip_bom("\ufeffHà Nội"), strip_bom("Hà Nội\ufeff")
+    ('Hà Nội', 'Hà Nội\ufeff')
+    """
+    return text[1:] if text.startswith(BOM) else text
+
+
+def unify_line_ends(text: str) -> str:
+    r"""Every line ending (``\r\n``, ``\r``) as ``\n``: the one place text loses its line-ending style
+    (``cleaner.files.restyle`` puts a file's style back when it is written).
+
+    >>> unify_line_ends("a\r\nb\rc\n")
+    'a\nb\nc\n'
+    """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    return text
+
+
+def to_lines(text: str) -> list[str]:
+    """Split on any line ending (``\\r\\n``, ``\\r``, ``\\n``); no empty string after a final newline."""
+    lines = unify_line_ends(text).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return lines
 
 
+#: What ``str.strip()`` takes for space but the rules' ``\\s`` does not: the C0 separators FS, GS, RS, US.
+_SEPARATOR = re.compile("[\x1c-\x1f]")
+#: Space as the patterns see it (Unicode White_Space), for stripping a line that holds a separator.
+_SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace() and not _SEPARATOR.match(chr(c)))
+
+
 def to_output(lines: list[str]) -> str:
     """The output form: one paragraph per line, stripped, no blank lines, ``\\n`` endings, a final newline."""
-    kept = [s for s in (line.strip() for line in lines) if s]
+    kept = [s for s in (_strip(line) for line in lines) if s]
     return "\n".join(kept) + "\n" if kept else ""
+
+
+def _strip(line: str) -> str:
+    """``line.strip()``, but a separator at either end stays: a rule saw ``International\\x1f`` and kept it,
+    so the output must hold the same line, or a second pass would match ``International`` and drop it."""
+    stripped = line.strip()
+    if len(stripped) == len(line) or not _SEPARATOR.search(line):
+        return stripped
+    return line.strip(_SPACE)

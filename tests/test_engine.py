@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from cleaner import Change, Rule, RuleSet, load_rules
 from cleaner.errors import RuleError, RuleTimeout
 from cleaner.examples import EXAMPLE_OPTIONS
-from cleaner.normalize import NormalizeOptions
+from cleaner.normalization import NormalizeOptions
 
 #: Normalization off, so each test sees what the rules alone do.
 PLAIN = NormalizeOptions.from_mapping(EXAMPLE_OPTIONS)

@@ -1,4 +1,4 @@
-"""The public API of cleaner.normalize: options, errors, pickling, explain, and the real corpus."""
+"""The public API of normalization (the function cleaner.normalize, the package cleaner.normalization)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.normalize import NormalizeOptions, Normalizer, fold_ascii, normalize
+from cleaner.normalization import NormalizeOptions, Normalizer, fold_ascii, normalize
 from cleaner.report import Change
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,9 +92,9 @@ def test_fold_ascii() -> None:
 
 def test_unidecode_is_only_imported_by_fold_ascii() -> None:
     code = (
-        "import sys, cleaner.normalize as _; from cleaner.normalize import normalize; "
+        "import sys, cleaner.normalization as _; from cleaner.normalization import normalize; "
         "normalize('Hòa bình'); assert 'unidecode' not in sys.modules; "
-        "from cleaner.normalize import fold_ascii; fold_ascii('Hòa'); assert 'unidecode' in sys.modules"
+        "from cleaner.normalization import fold_ascii; fold_ascii('Hòa'); assert 'unidecode' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
@@ -123,3 +123,14 @@ def test_gold_text_changes_only_in_whitespace(path: Path) -> None:
 def test_seeds_are_stable(path: Path) -> None:
     once = Normalizer().apply(path.read_text(encoding="utf-8"))
     assert Normalizer().apply(once) == once
+
+
+def test_the_function_and_the_package_have_their_own_names() -> None:
+    import importlib
+
+    import cleaner
+    import cleaner.normalization as package
+
+    assert callable(cleaner.normalize) and cleaner.normalize("Hoà bình") == "Hòa bình"
+    assert package.Normalizer is Normalizer and package.normalize is cleaner.normalize
+    assert importlib.import_module("cleaner.normalization.tones").__name__ == "cleaner.normalization.tones"

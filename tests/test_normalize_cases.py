@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cleaner.normalize import normalize
+from cleaner.normalization import normalize
 
 CASES_FILE = Path(__file__).parent / "normalize_cases" / "cases.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cleaner.normalize import NormalizeOptions, Normalizer
+from cleaner.normalization import NormalizeOptions, Normalizer
 
 NBSP = "\N{NO-BREAK SPACE}"
 ZWSP = "\N{ZERO WIDTH SPACE}"

@@ -10,7 +10,7 @@ from conftest import SHARED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.normalize import NormalizeOptions, Normalizer
+from cleaner.normalization import NormalizeOptions, Normalizer
 
 OLD = Normalizer()
 NO_MOJIBAKE = Normalizer(NormalizeOptions(mojibake=False))

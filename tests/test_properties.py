@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner import clean, load_rules, normalize
-from cleaner.normalize import Normalizer
+from cleaner.normalization import Normalizer
 
 RULES = load_rules()
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,7 +17,7 @@ from cleaner.learn.corpus import DEFAULT_EXCLUDE, Document, SkippedRecord, iter_
 from cleaner.learn.counter import Counts
 from cleaner.learn.propose import Candidate, LearnOptions, Rejection, build_rules, select
 from cleaner.loader import load_rules
-from cleaner.normalize import Normalizer
+from cleaner.normalization import Normalizer
 from cleaner.rules import Rule, RuleSet
 
 __all__ = ["DEFAULT_EXCLUDE", "Candidate", "Document", "LearnOptions", "Learned", "Rejection",

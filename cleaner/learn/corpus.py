@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.errors import InputError
-from cleaner.files import decode, iter_inputs
+from cleaner.files import iter_inputs, read_decoded
 from cleaner.jsonl import TEXT_FIELD, field_problem, is_jsonl, open_lines
 
 #: Files never learned from unless asked: a corpus's gold files are the answers, not more pages.
@@ -47,8 +48,8 @@ def iter_documents(paths: Iterable[str], *, glob: str = "*.txt", exclude: Iterab
             yield from _jsonl(item.path, text_field)
             continue
         try:
-            data = item.path.read_bytes()
-            yield Document(str(item.path), decode(data, str(item.path), encoding))
+            # The reader clean uses: never waits on a file that does not end (a FIFO, /proc/kmsg).
+            yield Document(str(item.path), read_decoded(item.path, encoding).text)
         except InputError as exc:
             yield exc
         except OSError as exc:
@@ -69,6 +70,12 @@ def _jsonl(path: Path, field: str) -> Iterator[Document | InputError]:
                 except json.JSONDecodeError as exc:
                     yield InputError(f"{path}:{n}: not JSON ({exc.msg}); each line must be one JSON object")
                     continue
+                except ValueError as exc:  # a number of thousands of digits
+                    yield InputError(f"{path}:{n}: not JSON that can be read ({exc}); the line is skipped")
+                    continue
+                except RecursionError:
+                    yield InputError(f"{path}:{n}: JSON nested too deep to read; the line is skipped")
+                    continue
                 if not isinstance(obj, dict):
                     yield InputError(f"{path}:{n}: not a JSON object; each line must be one JSON object")
                     continue
@@ -78,5 +85,6 @@ def _jsonl(path: Path, field: str) -> Iterator[Document | InputError]:
                                         "(choose the field with --text-field)", path=str(path), line=n)
                     continue
                 yield Document(f"{path}:{n}", text)
-    except (OSError, EOFError) as exc:
-        yield InputError(f"{path}: cannot read as JSONL (.jsonl, or .jsonl.gz compressed): {exc}")
+    except (OSError, EOFError, zlib.error) as exc:
+        yield InputError(f"{path}: cannot read as JSONL (.jsonl, or .jsonl.gz compressed): {exc}; check the "
+                         "file (gzip -t for .gz)")

@@ -94,7 +94,9 @@ def gate_continuation(style: str) -> str:
     ]
     if style == "new":
         branches.append(_OLD_SHAPES)
-    return f"(?:{'|'.join(branches)})"
+    # Every branch needs a toneless vowel next to the toned one (after it, or before it): one test of
+    # each neighbour turns away most toned vowels before any branch is tried.
+    return f"(?:(?=[{_P}{_M}])|(?<={_V0}.))(?:{'|'.join(branches)})"
 
 
 def candidate_gate(style: str) -> re.Pattern[str]:

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable
 
 from cleaner.report import Change
+from cleaner.text import unify_line_ends
 
 from .ascii import fold_ascii
 from .entities import ENTITY_START, fix_entities
@@ -20,7 +21,6 @@ from .tones import TONED, ToneFix, gate_continuation
 from .unicode import COMBINING_TRIGGER, fix_unicode
 
 Fix = Callable[[str], str]
-_LINE_ENDS = re.compile(r"\r\n?")
 #: Extra passes when a fix uncovers work for an earlier one; real text needs at most one.
 _MAX_PASSES = 3
 # One character class holding every character that can make a "rare" fix do anything; clean
@@ -144,8 +144,7 @@ class Normalizer:
         return self._run(text, changes), changes
 
     def _run(self, text: str, record: list[Change] | None) -> str:
-        if "\r" in text:
-            text = _LINE_ENDS.sub("\n", text)
+        text = unify_line_ends(text)
         text, rare = self._apply_once(text, record)
         # A later fix can uncover work for an earlier one (dropping a zero-width space joins a
         # letter to its tone mark, or closes up a mojibake sequence): repeat until a pass

@@ -105,9 +105,23 @@ def _opening(match: re.Match[str]) -> str:
     return mark
 
 
+#: Passes over one line at most: a fix can change what the next decides ("« « A »": once the first
+#: quote has lost its space, the second no longer stands alone), so a line is fixed until it settles.
+_MAX_LINE_PASSES = 4
+
+
 def _fix_line(line: str) -> str:
     if _CODE.search(line):
         return line
+    for _ in range(_MAX_LINE_PASSES):
+        fixed = _fix_once(line)
+        if fixed == line:
+            break
+        line = fixed
+    return line
+
+
+def _fix_once(line: str) -> str:
     line = _RUN.sub(" ", line)
     line = _MARK_BEFORE_WORD.sub(r"\1 ", line)
     line = _SPACE_BEFORE_MARK.sub("", line)
