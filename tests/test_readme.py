@@ -200,3 +200,24 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "bash scripts/test.sh" in ci and "-m venv" in ci  # CI runs the suite in a venv it creates
     assert '"$status" -eq 5' in ci  # pytest's "no tests collected" is a failure
+
+
+_DOCS = README + RULES_DOC + (REPO / "docs" / "normalization.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("dotted", sorted(set(re.findall(r"`(cleaner(?:\.\w+)+)", _DOCS))))
+def test_every_library_name_the_docs_give_exists(dotted: str) -> None:
+    """A name such as `cleaner.runner.prepare` or `cleaner.report.Status` is importable as written."""
+    import importlib
+
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):  # the longest importable module, then attributes below it
+        try:
+            obj: object = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for name in parts[cut:]:
+            assert hasattr(obj, name), f"{dotted}: {'.'.join(parts[:cut])} has no {name}"
+            obj = getattr(obj, name)
+        return
+    pytest.fail(f"{dotted}: no such module")
