@@ -57,7 +57,8 @@ def main() -> None:
     docs = documents()
     for n in range(1, args.rounds + 1):
         this, other = throughput(ROOT, docs), throughput(args.other.resolve(), docs)
-        print(f"round {n}: this checkout {this:.2f} MB/s, {args.other} {other:.2f} MB/s, ratio {this / other:.2f}x")
+        print(f"round {n}: this checkout {this:.2f} MB/s, {args.other} {other:.2f} MB/s, "
+              f"ratio {this / other:.2f}x")
 
 
 if __name__ == "__main__":
