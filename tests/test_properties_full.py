@@ -46,7 +46,8 @@ DOCUMENT = st.lists(st.tuples(LINE, NEWLINE), max_size=40).map(lambda xs: "".joi
 
 
 def test_the_real_lines_are_there() -> None:
-    assert len(REAL) > 200  # the five seeds alone give several hundred distinct lines
+    # The five seeds give 89 distinct lines, the dev corpus (when ../shared is there) several hundred more.
+    assert len(REAL) >= (500 if dev_inputs() else 80)
 
 
 @SETTINGS
