@@ -56,3 +56,12 @@ def test_html_pages_score_at_least_as_well_as_their_text(tmp_path: Path) -> None
     for h, t in zip(html_rows, text_rows, strict=True):
         assert _ratio(h["bp_removed"], h["bp_total"]) >= _ratio(t["bp_removed"], t["bp_total"]), h["name"]
         assert _ratio(h["kept"], h["gold"]) >= _ratio(t["kept"], t["gold"]), h["name"]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_a_page_text_cleaned_again_as_text_does_not_change(page: Path) -> None:
+    """`vnclean clean pages/ -o out` then `vnclean clean out -o out2`: the second run over a page's text
+    changes nothing, though it no longer has the page's markup to go on."""
+    rules = load_rules()
+    text = rules.clean_html(page.read_bytes())
+    assert rules.clean(text) == text
